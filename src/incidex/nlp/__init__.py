@@ -1,0 +1,1 @@
+"""The only package that imports spaCy: model loading and Doc -> domain spans."""

