@@ -41,7 +41,7 @@ lint: dev
 	$(BIN)/mypy
 
 bench: install gazetteer
-	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_extract.py --record docs/PERFORMANCE.md
 
 eval: dev gazetteer
 	$(BIN)/incidex eval extract --gold eval/gold/dev_shared.jsonl --gold eval/gold/demo.jsonl --report docs/EVALUATION.md

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from incidex.domain.document import RawDocument
@@ -59,6 +60,7 @@ def _claimant(raw: RawDocument) -> str:
     return raw.publisher or raw.source_name or "The document"
 
 
+@lru_cache(maxsize=4096)
 def _neutral(s: str) -> str:
     """Quote anything loaded that slipped into the system's own words."""
     return loaded_words().sub(lambda m: f"“{m.group(0)}”", s)
@@ -125,7 +127,14 @@ class Extractor:
         for s, e in ann.sentences:
             for cs, ce in ev.split_clauses(text, s, e):
                 units.append((cs, ce, s, e))
-        classes = classify_many([text[cs:ce] for cs, ce, _, _ in units])
+        # clauses without any cue and without a violent casualty figure cannot become events
+        texts = [text[cs:ce] for cs, ce, _, _ in units]
+        classes = classify_many(texts, only_with_cues=True)
+        if any(c.sub_type == NONE and c.scores == {NONE: 1.0} for c in classes):
+            redo = [i for i, c in enumerate(classes) if c.scores == {NONE: 1.0}
+                    and any(x.outcome in ("killed", "injured") for x in find_casualties(text, units[i][0], units[i][1]))]
+            for i, c in zip(redo, classify_many([texts[i] for i in redo]), strict=True):
+                classes[i] = c
 
         sentence_cas: dict[tuple[int, int], list[CasualtyMention]] = {}
         agg_sentences: set[tuple[int, int]] = set()
@@ -312,14 +321,14 @@ class Extractor:
                    if len(per_place) == 1 or self._nearest_place(c, mentions, loc)]
             summary = ev.summary(
                 _neutral(claimed_by), certainty, sub,
-                initiator.normalized if initiator else None,
-                target.normalized if target and target.kind != "civilians" else None,
+                _neutral(initiator.normalized) if initiator else None,
+                _neutral(target.normalized) if target and target.kind != "civilians" else None,
                 loc.name if loc and loc.feature != "frontline" else ("the frontline" if loc else None),
                 dinfo, cas,
             )
             out.append(Event(
                 id=f"e{n_before + i + 1}", event_type=SUB_TYPES[sub], sub_type=sub,  # type: ignore[arg-type]
-                summary=_neutral(summary), date=dinfo, locations=[loc] if loc else [], actors=role_actors,
+                summary=summary, date=dinfo, locations=[loc] if loc else [], actors=role_actors,
                 casualties=cas, claimed_by=claimed_by, certainty=certainty,  # type: ignore[arg-type]
                 evidence=evidence, confidence=round(confidence * (0.9 if loc is None else 1.0), 3),
             ))

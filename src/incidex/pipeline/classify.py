@@ -28,7 +28,7 @@ CUE_WEIGHT = 0.12  # one unit of cue weight is worth 0.12 of classifier probabil
 @dataclass(frozen=True)
 class Cue:
     sub_type: str
-    patterns: tuple[re.Pattern[str], ...]  # a table counts once if any of its patterns matches
+    pattern: re.Pattern[str]  # a table's patterns as one alternation: it counts once if any matches
     weight: float
 
 
@@ -48,8 +48,8 @@ def cues() -> tuple[Cue, ...]:
     for f in sorted(RESOURCES.glob("event_cues*.toml")):
         tables += tomllib.loads(f.read_text(encoding="utf-8")).get("cue", [])
     for c in tables:
-        pats = tuple(re.compile(p, re.I) for p in c["patterns"])
-        out.append(Cue(str(c["sub_type"]), pats, float(c.get("weight", 1.0))))
+        pat = re.compile("|".join(f"(?:{p})" for p in c["patterns"]), re.I)
+        out.append(Cue(str(c["sub_type"]), pat, float(c.get("weight", 1.0))))
     return tuple(out)
 
 
@@ -61,7 +61,7 @@ def cue_scores(text: str) -> dict[str, float]:
     text = _NOT_CUES.sub(" ", text)
     scores: dict[str, float] = {}
     for c in cues():
-        if any(p.search(text) for p in c.patterns):
+        if c.pattern.search(text):
             scores[c.sub_type] = scores.get(c.sub_type, 0.0) + c.weight
     return scores
 
@@ -100,16 +100,23 @@ def classify(text: str) -> Classification:
     return classify_many([text])[0]
 
 
-def classify_many(texts: list[str]) -> list[Classification]:
+def classify_many(texts: list[str], only_with_cues: bool = False) -> list[Classification]:
+    """Classify texts; with ``only_with_cues`` a text without any cue is "none" without running the model
+    (the pipeline needs cue evidence to call a clause an event, so this saves most of the cost)."""
     if not texts:
         return []
+    cue_list = [cue_scores(t) for t in texts]
+    todo = [i for i, cs in enumerate(cue_list) if cs or not only_with_cues]
     m = model()
-    probs = m.predict_proba(texts)
+    probs = m.predict_proba([texts[i] for i in todo]) if todo else []
+    by_index = dict(zip(todo, probs, strict=True))
     classes = list(m.classes_)
     out = []
-    for text, row in zip(texts, probs, strict=True):
-        cs = cue_scores(text)
-        scores = {c: float(p) for c, p in zip(classes, row, strict=True)}
+    for i, cs in enumerate(cue_list):
+        if i not in by_index:
+            out.append(Classification(NONE, 1.0, 0.0, 0.0, {NONE: 1.0}))
+            continue
+        scores = {c: float(p) for c, p in zip(classes, by_index[i], strict=True)}
         for sub, w in cs.items():
             scores[sub] = scores.get(sub, 0.0) + CUE_WEIGHT * w
         best = max(scores, key=lambda k: scores[k])
