@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from incidex.domain.taxonomy import SUB_TYPES
 
-SCHEMA_VERSION = "incidex/1"
+SCHEMA_VERSION: Literal["incidex/1"] = "incidex/1"
 
 Precision = Literal["day", "week", "month", "year", "range", "unknown"]
 Anchor = Literal["explicit", "publication", "none"]

@@ -368,9 +368,9 @@ class Extractor:
             m = ev.N_DAY_WAR.search(sent)
             firsts = [d.first for d in dates if d.first is not None and d.precision == "day"]
             if m and firsts:
-                start = min(firsts)
-                end = start + timedelta(days=int(m.group("n")) - 1)
-                period = DateInfo(start=start.isoformat(), end=end.isoformat(), precision="range",
+                first_day = min(firsts)
+                last_day = first_day + timedelta(days=int(m.group("n")) - 1)
+                period = DateInfo(start=first_day.isoformat(), end=last_day.isoformat(), precision="range",
                                   text=m.group(0), span=Span.of(text, ss + m.start(), ss + m.end()), anchor="explicit")
             elif raw.published:
                 period = DateInfo(start=None, end=raw.published, precision="unknown", anchor="publication")

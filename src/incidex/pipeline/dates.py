@@ -5,8 +5,8 @@ September 27", year from the nearest full date before it, else the publication
 year), relative dates ("yesterday", "two days later", "on the following days")
 and ranges ("between 10 and 12 March"). Year-only mentions ("of 1993") never set
 the narrative year: that is how generic date searchers anchor "September 27"
-to 1949 after "the Geneva Conventions of 1949". dateparser is kept as a cached
-fallback for numeric and foreign formats our patterns do not cover.
+to 1949 after "the Geneva Conventions of 1949". (A dateparser fallback for
+foreign-language formats is not wired in yet: see the issue notes.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -93,20 +92,6 @@ def _month_end(y: int, m: int) -> date:
     return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
 
 
-@lru_cache(maxsize=4096)
-def dateparser_fallback(text: str, relative_base: date | None) -> date | None:
-    """dateparser for formats our patterns do not cover (about 13 ms a call, hence the cache)."""
-    import datetime as _dt
-
-    import dateparser
-
-    settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
-    if relative_base:
-        settings["RELATIVE_BASE"] = _dt.datetime(relative_base.year, relative_base.month, relative_base.day)
-    parsed = dateparser.parse(text, settings=settings)  # type: ignore[arg-type]
-    return parsed.date() if parsed else None
-
-
 class Timeline:
     """Resolves mentions in reading order against the latest explicit date and the publication date."""
 
@@ -142,6 +127,7 @@ class Timeline:
                 self.current = first
             return DateMention(start, end, text, kind, first, last, precision, anchor, sets)
 
+        y: int | None
         if kind in ("mdy", "dmy", "iso", "numeric"):
             y = int(g["y"] or 0)
             m_raw = g["m"] or ""
@@ -169,7 +155,7 @@ class Timeline:
                 m1 = m2 = _month(g["m"] or "")
             d1, d2 = int(g["d1"] or 0), int(g["d2"] or 0)
             if g.get("y"):
-                y: int | None = int(g["y"] or 0)
+                y = int(g["y"] or 0)
                 anchor = "explicit"
             else:
                 y, anchor = self._year_for(m1, d1)
