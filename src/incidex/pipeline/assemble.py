@@ -28,7 +28,7 @@ from incidex.pipeline import events as ev
 from incidex.pipeline.actors import ActorMention, find_actors, role_of, to_actor
 from incidex.pipeline.annotate import AnnotatedText, Annotator
 from incidex.pipeline.casualties import CasualtyMention, find_casualties
-from incidex.pipeline.classify import NONE, classify_many
+from incidex.pipeline.classify import NONE, Classification, classify_many
 from incidex.pipeline.dates import DateMention, find_dates
 from incidex.pipeline.framing import find_framing, loaded_words
 from incidex.pipeline.legal import find_legal
@@ -77,9 +77,27 @@ class Extractor:
         return self.build(raw, self.annotator.annotate(raw.text))
 
     def extract_many(self, raws: Iterable[RawDocument]) -> Iterator[Extraction]:
+        """Annotate with ``nlp.pipe`` and classify the clauses of the whole batch in one call."""
         buf = list(raws)
-        for raw, ann in zip(buf, self.annotator.annotate_many(r.text for r in buf), strict=True):
-            yield self.build(raw, ann)
+        anns = list(self.annotator.annotate_many(r.text for r in buf))
+        units = [self._units(a) for a in anns]
+        flat = [(a.text[cs:ce], self._needs_model(a.text, cs, ce)) for a, us in zip(anns, units, strict=True)
+                for cs, ce, _, _ in us]
+        classes = classify_many([t for t, _ in flat], [n for _, n in flat])
+        k = 0
+        for raw, ann, us in zip(buf, anns, units, strict=True):
+            yield self.build(raw, ann, (us, classes[k:k + len(us)]))
+            k += len(us)
+
+    @staticmethod
+    def _units(ann: AnnotatedText) -> list[tuple[int, int, int, int]]:
+        """Clauses as (clause start, end, sentence start, end)."""
+        return [(cs, ce, s, e) for s, e in ann.sentences for cs, ce in ev.split_clauses(ann.text, s, e)]
+
+    @staticmethod
+    def _needs_model(text: str, cs: int, ce: int) -> bool:
+        # a clause without cues can still be an event when it reports people killed or injured
+        return any(x.outcome in ("killed", "injured") for x in find_casualties(text, cs, ce))
 
     # -- the stages -------------------------------------------------------------------------
     def _focus(self, text: str) -> Counter[str]:
@@ -94,7 +112,8 @@ class Extractor:
                 focus[cn[0]] += text.count(w)
         return focus
 
-    def build(self, raw: RawDocument, ann: AnnotatedText) -> Extraction:
+    def build(self, raw: RawDocument, ann: AnnotatedText,
+              classified: tuple[list[tuple[int, int, int, int]], list[Classification]] | None = None) -> Extraction:
         text = raw.text
         warnings = list(raw.warnings)
         claimant = _claimant(raw)
@@ -122,19 +141,12 @@ class Extractor:
         fronts = frontline_mentions(text)
         top_country = focus.most_common(1)[0][0] if focus else None
 
-        # classify every clause of the document in one batch
-        units: list[tuple[int, int, int, int]] = []  # clause start, end, sentence start, end
-        for s, e in ann.sentences:
-            for cs, ce in ev.split_clauses(text, s, e):
-                units.append((cs, ce, s, e))
-        # clauses without any cue and without a violent casualty figure cannot become events
-        texts = [text[cs:ce] for cs, ce, _, _ in units]
-        classes = classify_many(texts, only_with_cues=True)
-        if any(c.sub_type == NONE and c.scores == {NONE: 1.0} for c in classes):
-            redo = [i for i, c in enumerate(classes) if c.scores == {NONE: 1.0}
-                    and any(x.outcome in ("killed", "injured") for x in find_casualties(text, units[i][0], units[i][1]))]
-            for i, c in zip(redo, classify_many([texts[i] for i in redo]), strict=True):
-                classes[i] = c
+        if classified is None:
+            units = self._units(ann)
+            classes = classify_many([text[cs:ce] for cs, ce, _, _ in units],
+                                    [self._needs_model(text, cs, ce) for cs, ce, _, _ in units])
+        else:
+            units, classes = classified
 
         sentence_cas: dict[tuple[int, int], list[CasualtyMention]] = {}
         agg_sentences: set[tuple[int, int]] = set()
