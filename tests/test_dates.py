@@ -52,3 +52,12 @@ def test_numbers_that_are_not_dates():
 def test_unknown_when_nothing_anchors_a_relative_date():
     ds = find_dates("Yesterday a bomb exploded.", None)
     assert ds[0].first is None and ds[0].precision == "unknown" and ds[0].anchor == "none"
+
+
+def test_dateparser_fallback_for_other_shapes_and_languages():
+    for text in ("Shelling on 2020/09/27 hit the town.", "Shelling on 27-Sep-2020 hit the town.",
+                 "Обстрел 27 сентября 2020 года."):
+        ds = [d for d in find_dates(text, None) if d.first]
+        assert ds and ds[0].first == date(2020, 9, 27), text
+    # no year in the text, no fallback: dateparser would anchor "44 days" to today
+    assert not [d for d in find_dates("The war lasted 44 days and 3 weeks.", None) if d.precision == "day"]

@@ -20,6 +20,9 @@ app = typer.Typer(
 )
 gazetteer_app = typer.Typer(help="The offline place index (GeoNames data from PyPI packages).", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
+from incidex.cli.eval_cmd import eval_app  # noqa: E402 - light: its commands import lazily
+
+app.add_typer(eval_app, name="eval")
 
 FORMATS = ("json", "jsonl", "table")
 
@@ -82,14 +85,15 @@ def extract(
                 elif fmt == "json":
                     records.append(data)
                 else:
-                    records.append((raw.origin, res))
+                    records.append((raw.origin, res))  # type: ignore[arg-type]
         if fmt == "json":
             payload = records[0] if len(records) == 1 else records
             stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         elif fmt == "table":
             from incidex.cli.render import summary_tables
 
-            summary_tables([r for _, r in records], Console(file=stream) if out else Console())  # type: ignore[misc]
+            width = None if Console().is_terminal else 140
+            summary_tables(records, Console(file=stream, width=width) if out else Console(width=width))  # type: ignore[arg-type]
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None

@@ -8,18 +8,21 @@ from typing import Any
 from incidex.domain.models import Extraction
 
 
-def summary_tables(results: list[Extraction], console: Any) -> None:
+def summary_tables(results: list[tuple[str, Extraction]], console: Any) -> None:
+    """``results`` pairs each record with where it came from (file name, or file#line for JSONL)."""
     from rich.table import Table
 
     docs = Table(title=f"{len(results)} documents")
-    for col in ("document", "stance", "events", "aggregates", "legal refs", "framing flags", "warnings"):
-        docs.add_column(col)
-    for r in results:
-        docs.add_row((r.document.title or r.document.id[:12])[:50], r.document.stance, str(len(r.events)),
-                     str(len(r.aggregates)), str(len(r.legal_references)), str(len(r.framing)), str(len(r.warnings)))
+    for col in ("source", "title", "stance", "events", "aggregates", "legal refs", "framing flags", "warnings"):
+        docs.add_column(col, overflow="fold")
+    for origin, r in results:
+        docs.add_row(origin.rsplit("/", 1)[-1], (r.document.title or "")[:48], r.document.stance,
+                     str(len(r.events)), str(len(r.aggregates)), str(len(r.legal_references)),
+                     str(len(r.framing)), str(len(r.warnings)))
+    recs = [r for _, r in results]
     console.print(docs)
 
-    types: Counter[tuple[str, str]] = Counter((e.event_type, e.sub_type) for r in results for e in r.events)
+    types: Counter[tuple[str, str]] = Counter((e.event_type, e.sub_type) for r in recs for e in r.events)
     t = Table(title="events per type")
     t.add_column("event type")
     t.add_column("sub-type")
@@ -29,7 +32,7 @@ def summary_tables(results: list[Extraction], console: Any) -> None:
     console.print(t)
 
     places: Counter[tuple[str, str, str]] = Counter()
-    for r in results:
+    for r in recs:
         for e in r.events:
             for loc in e.locations:
                 coords = f"{loc.lat:.3f}, {loc.lon:.3f}" if loc.lat is not None and loc.lon is not None else "-"
@@ -44,7 +47,7 @@ def summary_tables(results: list[Extraction], console: Any) -> None:
     c = Table(title="casualty claims")
     for col in ("claimed by", "outcome", "group", "figure", "as written", "kind"):
         c.add_column(col)
-    for r in results:
+    for r in recs:
         for e in r.events:
             for x in e.casualties:
                 c.add_row(x.claimed_by[:40], x.outcome, x.group, _fig(x.low, x.best, x.high), x.text, "event")
@@ -54,7 +57,7 @@ def summary_tables(results: list[Extraction], console: Any) -> None:
     console.print(c)
 
     f: Counter[tuple[str, str, str]] = Counter(
-        (x.term.lower(), x.category, x.neutral_alternative) for r in results for x in r.framing)
+        (x.term.lower(), x.category, x.neutral_alternative) for r in recs for x in r.framing)
     ft = Table(title="framing flags")
     for col in ("term", "category", "neutral alternative", "count"):
         ft.add_column(col)

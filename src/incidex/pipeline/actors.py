@@ -24,7 +24,7 @@ class CountryIndex(Protocol):
 _UNIT = r"(?:armed forces|army|military|troops|forces|soldiers|servicemen|air force|air forces|navy|police|security forces|border guards?|border service|national guard|special forces|defen[cs]e forces|artillery|warplanes|jets|drones|units|gendarmerie)"
 _GOV = r"(?:government|ministry of defen[cs]e|defen[cs]e ministry|ministry of foreign affairs|foreign ministry|ministry of (?:the )?interior|interior ministry|ministry|president|authorities|presidency)"
 _CAP = r"[A-Z][\w'’\-]+(?:\s+(?:of\s+)?[A-Z][\w'’\-]+){0,3}"
-STATE_OF = re.compile(rf"\b(?:the\s+)?(?P<unit>{_UNIT}|{_GOV})\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?(?P<c>{_CAP})", re.I)
+STATE_OF = re.compile(rf"\b(?:the\s+)?(?P<unit>{_UNIT}|{_GOV})\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?(?P<c>(?-i:{_CAP}))", re.I)
 DEMONYM_UNIT = re.compile(rf"\b(?:the\s+)?(?:(?:Glorious|Heroic|Valiant|brave|victorious)\s+)?(?P<d>[A-Z][a-z]+)\s+(?P<unit>{_UNIT}|{_GOV}|Army|Armed Forces|Air Force|Navy|Police)\b")
 POSSESSIVE_UNIT = re.compile(rf"\b(?P<c>[A-Z][a-z]+)(?:'s|’s)\s+(?P<unit>{_UNIT}|{_GOV})\b")
 GROUP_WORDS = re.compile(
@@ -33,7 +33,7 @@ GROUP_WORDS = re.compile(
     r"National Army|Resistance|Commandos|Defence Units|Defense Units|Guards?|Self-Defen[cs]e|Rebels|Organi[sz]ation)\b"
 )
 NAMED_GROUP = re.compile(
-    r"\b(?:the\s+)?(?P<g>(?:[A-Z][\w'’\-]+\s+){0,5}(?:Front|Brigades?|Militia|Movement|Battalions?|Regiment|Legion|Tigers|"
+    r"\b(?:[Tt]he\s+)?(?P<g>(?:(?!The\b)[A-Z][\w'’\-]+\s+){0,5}(?:Front|Brigades?|Militia|Movement|Battalions?|Regiment|Legion|Tigers|"
     r"Liberation Army|National Army|Resistance|Self-Defen[cs]e Forces|Self-Defen[cs]e Units|Defen[cs]e Units|Guards))\b"
     r"|\b(?P<k>Taliban|al-Shabaab|Al-Shabaab|al Shabaab|Boko Haram|Islamic State(?: in [A-Z]\w+)?|ISIS|ISIL|Daesh|Hamas|Hezbollah|Houthis?|al-Qaeda|Al-Qaeda|AQAP|Tatmadaw|Wagner Group|Arakan Army|Kachin Independence Army|MNDAA|TNLA|KIA|PKK|YPG|SDF|FARC|ELN|JNIM|ISWAP)\b"
 )

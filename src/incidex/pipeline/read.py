@@ -142,6 +142,16 @@ def pdf_to_text(data: bytes, path: str) -> str:
     return text
 
 
+def _first_line_title(text: str) -> str | None:
+    """A plain-text report's title: its first short line that is not a label or a header."""
+    for line in text.splitlines()[:6]:
+        line = line.strip()
+        if not line or line.startswith("[") or _HEADER.match(line):
+            continue
+        return line if len(line) <= 160 and not line.endswith((".", ":")) else None
+    return None
+
+
 def _header_metadata(text: str) -> tuple[str | None, str | None]:
     m = _HEADER.search(text[:600])
     if not m:
@@ -202,6 +212,7 @@ def read_bytes(data: bytes, path: str, suffix: str, max_chars: int) -> Iterator[
         warnings = (f"{path}: the document is empty; no events extracted",)
     publisher, published = _header_metadata(text)
     published = published or html_date
+    title = title or _first_line_title(text)
     yield RawDocument(text=text, origin=path, title=title, publisher=publisher, published=published,
                       source_name=publisher, warnings=warnings)
 

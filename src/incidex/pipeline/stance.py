@@ -17,11 +17,14 @@ from incidex.domain.models import Framing, Span
 _PARTY_PUBLISHER = re.compile(
     r"\b(?:ministry|government|presidency|president|armed forces|army|military|defen[cs]e|embassy|"
     r"state news agency|mission of|press service|spokes(?:man|person) of)\b", re.I)
-_ADVOCACY = re.compile(r"\b(?:watch|amnesty|rights|humanitarian|network|coalition|foundation|campaign|"
+_NEUTRAL_ORG = re.compile(r"\b(?:United Nations|UN|OCHA|UNHCR|ICRC|Red Cross|Inter-Agency|Coordination Team|Cluster)\b")
+_ADVOCACY = re.compile(r"\b(?:watch|amnesty|rights|network|coalition|foundation|campaign|"
                        r"committee|ngo|monitor|observatory|solidarity)\b", re.I)
 _WIRE = re.compile(r"\b(?:reuters|associated press|agence|afp|ap|wire|news|press|times|herald|post|journal|"
                    r"broadcasting|tribune|gazette|daily|radio|tv|television)\b", re.I)
 _OF_NAME = re.compile(r"\bof\s+(?:the\s+)?(?:Republic\s+of\s+)?(?P<n>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
+_OFFICE = re.compile(r"(?:Defen[cs]e|Foreign Affairs|Interior|Internal Affairs|Justice|Information|Communications?|"
+                     r"Emergency Situations|Emergencies|Security|State|Home Affairs|the General Staff|General Staff)\b")
 _FIRST_PERSON = re.compile(r"\bour\s+(?:forces|army|troops|soldiers|fighters|heroes|people|nation|brothers|positions|units|servicemen|martyrs)\b", re.I)
 _SELF_CATEGORIES = {"glorification", "victimhood_or_sacralisation"}
 
@@ -47,14 +50,27 @@ def _party_name(name: str, countries: CountryNames) -> str:
 def infer_stance(text: str, publisher: str | None, framing: list[Framing], countries: CountryNames,
                  first_group: str | None = None) -> tuple[str, list[Span]]:
     if publisher:
+        from incidex.pipeline.actors import NAMED_GROUP
+
+        group = NAMED_GROUP.search(publisher)
+        if group:  # "Information Centre of the Valley Liberation Front"
+            return f"party:{group.group('g') or group.group('k')}", []
+        if _NEUTRAL_ORG.search(publisher):
+            return "neutral", []
         if _PARTY_PUBLISHER.search(publisher) and not _WIRE.search(publisher.replace("State News Agency", "")):
-            m = _OF_NAME.search(publisher)
-            if m:
-                return f"party:{_party_name(m.group('n'), countries)}", []
-            for w in re.findall(r"[A-Z][a-z]+", publisher):
+            # "Ministry of Defence of the Republic of Ardania": the last "of X" that is not an office
+            names = [m.group("n") for m in _OF_NAME.finditer(publisher)
+                     if not _OFFICE.match(m.group("n"))]
+            if names:
+                return f"party:{_party_name(names[-1], countries)}", []
+            words = [w for w in re.findall(r"[A-Z][a-z]+", publisher) if not _OFFICE.match(w)
+                     and not _PARTY_PUBLISHER.match(w) and not _WIRE.match(w)]
+            for w in words:
                 cc = countries.demonym(w) or (countries.country_name(w) or (None,))[0]
                 if cc:
                     return f"party:{_party_name(w, countries)}", []
+            if words:  # a state the gazetteer does not know ("Ardania State News Agency")
+                return f"party:{words[0]}", []
         if _ADVOCACY.search(publisher) and not _WIRE.search(publisher):
             return "advocacy", []
     # text cues: self-glorifying terms beside a party's name or demonym
