@@ -44,7 +44,7 @@ bench: install gazetteer
 	$(BIN)/python benchmarks/bench_extract.py --record docs/PERFORMANCE.md
 
 eval: dev gazetteer
-	$(BIN)/incidex eval extract --gold eval/gold/dev_shared.jsonl --gold eval/gold/demo.jsonl --report docs/EVALUATION.md
+	$(BIN)/incidex eval report --out docs/EVALUATION.md
 
 clean:
 	rm -rf $(VENV) demo-output.jsonl .pytest_cache

@@ -20,6 +20,9 @@ app = typer.Typer(
 )
 gazetteer_app = typer.Typer(help="The offline place index (GeoNames data from PyPI packages).", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
+from incidex.cli.eval_cmd import eval_app  # noqa: E402 - light: its commands import lazily
+
+app.add_typer(eval_app, name="eval")
 
 FORMATS = ("json", "jsonl", "table")
 

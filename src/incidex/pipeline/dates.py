@@ -109,7 +109,7 @@ def dateparser_fallback(text: str) -> date | None:
     import dateparser
 
     settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
-    parsed = dateparser.parse(text, settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, settings=settings)
     return parsed.date() if parsed else None
 
 
