@@ -42,6 +42,79 @@ from incidex.pipeline.places import (
 from incidex.pipeline.stance import infer_stance
 
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|near|into|within|of)\s+(?:the\s+)?$", re.I)
+_HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]*\|\s*Published:[^\n]*\n)?")
+
+
+def _header_end(text: str) -> int:
+    """End of a leading label line and "Publisher: ... | Published: ..." header, if any."""
+    m = _HEADER_BLOCK.match(text)
+    return m.end() if m else 0
+
+
+def _compatible_dates(a: DateInfo, b: DateInfo) -> bool:
+    if not a.start or not b.start:
+        return True
+    from datetime import date as _d
+
+    a0, a1 = _d.fromisoformat(a.start), _d.fromisoformat(a.end or a.start)
+    b0, b1 = _d.fromisoformat(b.start), _d.fromisoformat(b.end or b.start)
+    return a0 <= b1 + timedelta(days=1) and b0 <= a1 + timedelta(days=1)
+
+
+def _own_date(e: Event) -> bool:
+    """The event's date was written in its own sentence (not inherited from the narrative)."""
+    sp, ev0 = e.date.span, e.evidence[0]
+    return sp is not None and ev0.start <= sp.start < ev0.end
+
+
+def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
+    """Within one document, a headline, a lead and a later paragraph often tell the same event:
+    same ACLED type, same place (or one without a place), compatible dates, within three
+    paragraphs. The later mention is folded into the earlier one (evidence and casualties)."""
+    out: list[Event] = []
+    for e in events:
+        target = None
+        for i in range(len(out) - 1, -1, -1):
+            o = out[i]
+            if o.event_type != e.event_type or o.certainty == "denied" or e.certainty == "denied":
+                continue
+            if text.count("\n\n", o.evidence[0].start, e.evidence[0].start) > 3:
+                break
+            ol = {(loc.gazetteer_id or loc.name, loc.feature) for loc in o.locations}
+            el = {(loc.gazetteer_id or loc.name, loc.feature) for loc in e.locations}
+            if ol and el and not (ol & el):
+                continue
+            if not _compatible_dates(o.date, e.date):
+                continue
+            oi = {a.normalized for a in o.actors if a.role == "initiator"}
+            ei = {a.normalized for a in e.actors if a.role == "initiator"}
+            if oi and ei and not (oi & ei):
+                continue  # different sides acting: two events
+            if _own_date(o) and _own_date(e) and (o.date.start, o.date.end) != (e.date.start, e.date.end):
+                continue  # each sentence states its own, different date: two events
+            if o.evidence[0] == e.evidence[0]:
+                break  # one sentence listing several places: separate events by design
+            target = i
+            break
+        if target is None:
+            out.append(e)
+            continue
+        o = out[target]
+        known = {(c.outcome, c.group, c.low, c.high) for c in o.casualties}
+        extra = [c for c in e.casualties if (c.outcome, c.group, c.low, c.high) not in known]
+        update: dict[str, object] = {
+            "evidence": o.evidence + [s for s in e.evidence if s not in o.evidence],
+            "casualties": o.casualties + extra,
+        }
+        if not o.locations and e.locations:
+            update["locations"] = e.locations
+        if precedence(e.sub_type) < precedence(o.sub_type):
+            update["sub_type"] = e.sub_type
+            update["summary"] = o.summary.replace(ev.SUB_PHRASE[o.sub_type], ev.SUB_PHRASE[e.sub_type], 1)
+        out[target] = o.model_copy(update=update)
+    return [x.model_copy(update={"id": f"e{i + 1}"}) for i, x in enumerate(out)]
+
+
 _BOUND_BEFORE = re.compile(r"\b(?:by|until|till|before|since|after)\s+$", re.I)
 _CAPWORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
 
@@ -60,9 +133,17 @@ def _claimant(raw: RawDocument) -> str:
     return raw.publisher or raw.source_name or "The document"
 
 
+# stems that must never appear unquoted in the system's own words (gold-format.md's neutrality rule)
+_STEMS = re.compile(r"\b(?:glorious|martyr|heroic|liberat|aggressor|terrorist|barbar|atrocit|enemy|fascist|nazi|"
+                    r"invader|occupier|puppet|bandit|heinous|treacherous)\w*", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _neutral(s: str) -> str:
-    """Quote anything loaded that slipped into the system's own words."""
+    """A name or claimant as the system may print it: quoted whole when it carries a loaded word
+    ("the “Valley Liberation Front”"), otherwise with loaded words quoted."""
+    if _STEMS.search(s):
+        return f"“{s}”"
     return loaded_words().sub(lambda m: f"“{m.group(0)}”", s)
 
 
@@ -152,7 +233,11 @@ class Extractor:
         agg_sentences: set[tuple[int, int]] = set()
         last_agg_end = -1
         prev_initiator: tuple[Actor, int] | None = None
+        header_end = _header_end(text)
         for (cs, ce, ss, se), cls in zip(units, classes, strict=True):
+            if ce <= header_end:
+                continue
+            cs, ss = max(cs, header_end), max(ss, header_end)
             if (ss, se) not in sentence_cas:
                 sent_cas = sentence_cas[(ss, se)] = find_casualties(text, ss, se)
                 continues = (aggregates and last_agg_end >= 0 and not text[last_agg_end:ss].count("\n\n")
@@ -190,7 +275,7 @@ class Extractor:
                     self._paragraph(text, events[-1].evidence[-1].start) >= self._paragraph(text, ss) - 1:
                 self._continue_event(events, text, ss, se, sub, clause_cas)
                 continue
-            if not events and not own_place and not own_date and cls.any_cue < 3.0:
+            if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:
                 continue
             made = self._events_for_clause(
                 text, cs, ce, ss, se, sub, cls.score, mentions, actors, dates, clause_cas, raw, claimant,
@@ -201,6 +286,7 @@ class Extractor:
                 if ini:
                     prev_initiator = (ini, self._paragraph(text, ss))
             events.extend(made)
+        events = _merge_coreferent(events, text)
         if not text.strip():
             warnings = warnings or ["the document is empty; no events extracted"]
         return Extraction(document=info, events=events, aggregates=aggregates, legal_references=legal,
@@ -281,6 +367,19 @@ class Extractor:
                 countries = [p for p in cand if p.is_country and _LOCATIVE.search(text[max(0, p.start - 20):p.start])]
                 if countries and countries[0].location is not None:
                     locs = [countries[0].location]
+        if not locs:
+            # the latest place named earlier in the same paragraph ("In Central Israel, two men ...")
+            para = self._paragraph(text, ss)
+            earlier = [p for p in mentions if p.start < cs and p.location is not None and not p.in_actor
+                       and not p.is_country and self._paragraph(text, p.start) == para]
+            if earlier and earlier[-1].location is not None:
+                locs = [earlier[-1].location]
+            elif top_country:
+                # only the country is known: ACLED's geo_precision 3 at the country's centroid
+                country = next((p.location for p in mentions if p.is_country and p.location is not None
+                                and p.location.country_code == top_country), None)
+                if country is not None:
+                    locs = [country]
         # actors and roles
         clause_actors = [a for a in actors if cs <= a.start < ce]
         trig = None

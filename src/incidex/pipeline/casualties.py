@@ -172,8 +172,15 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
         group, noun, _ = _group_of(after)
         outcome = None
         # the outcome word nearest after the figure; else "killing 6 civilians", "left 5 dead"
+        # "killing 3 and injuring 11", "killed 31 people": a verb right before the figure is its outcome
+        just_before = before[-22:]
+        for name, pat in OUTCOMES:
+            if re.search(r"(?:" + pat.pattern + r")\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|nearly\s+)?$",
+                         just_before, re.I):
+                outcome = name
+                break
         hits = [(mm.start(), name) for name, pat in OUTCOMES if (mm := pat.search(clause_after[:120]))]
-        if hits:
+        if hits and outcome is None:
             outcome = min(hits)[1]
         if outcome is None:
             tail = re.split(r"[,;]", before)[-1]
