@@ -256,6 +256,24 @@ class Extractor:
             if (ss, se) in agg_sentences:
                 continue
             clause_cas = [c for c in sent_cas if cs <= c.start < ce]
+            own_place = any(cs <= p.start < ce and p.location is not None and not p.in_actor and not p.is_country
+                            for p in mentions) or any(cs <= f[0] < ce for f in fronts)
+            own_date = any(cs <= d.start < ce and d.first is not None for d in dates)
+            near_last = bool(events) and \
+                self._paragraph(text, events[-1].evidence[-1].start) >= self._paragraph(text, ss) - 1
+            if clause_cas and near_last and not own_place and not own_date and cls.any_cue < 2.0:
+                para = self._paragraph(text, ss)
+                places_told = {loc.gazetteer_id or loc.name for e_ in events for loc in e_.locations
+                               if self._paragraph(text, e_.evidence[0].start) >= para - 3}
+                if len(places_told) >= 2 and (ss, se) not in agg_sentences:
+                    # figures after several events at different places cannot be given to one of
+                    # them: they are a total ("32 people were killed and 340 injured")
+                    aggregates.append(self._aggregate(text, ss, se, sent_cas, dates, raw, claimant))
+                    agg_sentences.add((ss, se))
+                    continue
+                # "Nine civilians were killed and dozens injured.": figures for the event just told
+                self._continue_event(events, text, ss, se, events[-1].sub_type, clause_cas)
+                continue
             sub = cls.sub_type
             if sub == NONE or sub not in SUB_TYPES:
                 alt = max(((k, v) for k, v in cls.scores.items() if k in SUB_TYPES), key=lambda kv: kv[1], default=None)
@@ -267,12 +285,7 @@ class Extractor:
             if not (cls.any_cue >= 2.0 or (cls.score >= 0.45 and cls.any_cue >= 1.0) or (violent_cas and cls.score >= 0.3)):
                 continue
             # a clause with no place and no date of its own continues the event before it
-            # ("Nine civilians were killed and dozens injured."): it adds casualties and evidence
-            own_place = any(cs <= p.start < ce and p.location is not None and not p.in_actor and not p.is_country
-                            for p in mentions) or any(cs <= f[0] < ce for f in fronts)
-            own_date = any(cs <= d.start < ce and d.first is not None for d in dates)
-            if events and not own_place and not own_date and \
-                    self._paragraph(text, events[-1].evidence[-1].start) >= self._paragraph(text, ss) - 1:
+            if near_last and not own_place and not own_date:
                 self._continue_event(events, text, ss, se, sub, clause_cas)
                 continue
             if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:

@@ -45,8 +45,8 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("detained", re.compile(r"\b(?:detained|arrested|detaining|arresting|in custody|rounded up)\b", re.I)),
     ("displaced", re.compile(r"\b(?:displaced|fled their homes|forced to flee|refugees|evacuated|homeless)\b", re.I)),
 ]
-CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen)\b", re.I)
-MILITARY = re.compile(r"\b(?:soldiers?|troops?|servicem[ae]n|servicemembers?|military personnel|personnel|officers?|policem[ae]n|police officers?|police|gendarmes?|guards?|militants?|fighters?|rebels?|insurgents?|combatants?|militiam[ae]n|militia members?|jihadists?|attackers?|gunmen|terrorists?|paramilitar(?:y|ies)|commandos?|marines?|sailors?|pilots?|conscripts?|recruits?|mercenaries|security forces?|security personnel|members of the armed forces|army|cadets?)\b", re.I)
+CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|citizens?|nationals?|tourists?|Hindus?|Muslims?|Christians?|Buddhists?|Rohingyas?|Jews|Yazidis?|priests?|monks?|nuns?|imams?|clerics?|writers?|bloggers?|publishers?|activists?|engineers?|drivers?|hostages?|traders?|merchants?|vendors?|herders?|shepherds?|miners?|labou?rers?|civil servants?|officials?|politicians?|lawyers?|judges?|medics?|paramedics?|volunteers?|spectators?|fans?|customers?|diners?|churchgoers?|congregants?|devotees?|villagers?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen)\b", re.I)
+MILITARY = re.compile(r"\b(?:soldiers?|troops?|servicem[ae]n|servicemembers?|military personnel|personnel|officers?|policem[ae]n|police officers?|police|gendarmes?|guards?|militants?|fighters?|rebels?|insurgents?|combatants?|militiam[ae]n|militia members?|jihadists?|attackers?|gunmen|terrorists?|(?:suicide )?bombers?|assailants?|perpetrators?|hijackers?|shooters?|paramilitar(?:y|ies)|commandos?|marines?|sailors?|pilots?|conscripts?|recruits?|mercenaries|security forces?|security personnel|members of the armed forces|army|cadets?)\b", re.I)
 # "people" is not a civilian claim on its own: ACLED and UCDP code it as unknown
 UNKNOWN_GROUP = re.compile(r"^(?:people|persons?|men|bodies)$", re.I)
 
@@ -135,7 +135,9 @@ def _group_of(window: str) -> tuple[str, str | None, int]:
     m = min(cands, key=lambda x: x.start())
     # the noun must come right after the number and its adjectives, not after a verb
     gap = window[: m.start()]
-    if re.search(r"\b(?:were|was|have|has|had|are|is|been|killed|wounded|injured|died|in|at|by|from|of|on)\b", gap, re.I):
+    # "dozens of Rohingya", "45 of the villagers" are fine; a verb or a place preposition is not
+    if re.search(r"\b(?:were|was|have|has|had|are|is|been|killed|wounded|injured|died|in|at|by|from|on)\b", gap, re.I) \
+            or re.search(r"\bof\b(?!\s+(?:the\s+|them\s+)?[A-Za-z]+\s*$)", gap):
         return "unknown", None, -1
     noun = m.group(0)
     if m is m_m:
@@ -165,7 +167,10 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
         if re.search(r"\b(?:including|among them|of whom|of them)\s+$", before, re.I):
             continue
         if i + 1 < len(matches):
-            after = sent[m.end():matches[i + 1].start()]
+            nxt = sent[m.end():matches[i + 1].start()]
+            # "32 people and 3 suicide bombers were killed": a coordinated figure shares the verb
+            if not re.search(r"(?:,|\band)\s*$", nxt) or any(p.search(nxt) for _, p in OUTCOMES):
+                after = nxt
         # the clause around the figure: up to the next clause break after the number
         cut = _CLAUSE_END.search(after)
         clause_after = after[: cut.start()] if cut else after

@@ -22,7 +22,7 @@ CLAUSE_SPLIT = re.compile(
 )
 AGGREGATE_CUE = re.compile(
     r"\b(?:as a result of the (?:\d+-day\s+)?(?:war|conflict|hostilities|fighting|aggression)|in total|totally|total of|"
-    r"since the (?:start|beginning|outbreak|onset)|so far|to date|throughout the (?:war|conflict)|over the (?:past|last) "
+    r"since the (?:start|beginning|outbreak|onset|escalation)|bringing the total|a total of|in all,|altogether|in (?:these|those|the (?:two|three|four|five|\d+)) (?:attacks|bombings|incidents|explosions|blasts)|so far|to date|throughout the (?:war|conflict)|over the (?:past|last) "
     r"(?:\w+ )?(?:weeks|months|years)|during the (?:\d+-day\s+)?(?:war|conflict)|cumulative|overall|since (?:January|February|"
     r"March|April|May|June|July|August|September|October|November|December|\d{1,2}\s+[A-Z][a-z]+|(?:19|20)\d\d)|"
     r"in the (?:first|past|last) (?:\w+ )?(?:months?|weeks?|years?)|this year|last year|death toll (?:has )?(?:risen|climbed|reached) .{0,30}since)\b",
