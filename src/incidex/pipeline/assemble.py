@@ -391,6 +391,11 @@ class Extractor:
                 # only the country is known: ACLED's geo_precision 3 at the country's centroid
                 country = next((p.location for p in mentions if p.is_country and p.location is not None
                                 and p.location.country_code == top_country), None)
+                c = self.gaz.country(top_country) if country is None else None
+                if c is not None:
+                    country = Location(name=c.name, name_as_written=c.name, country_code=top_country,  # type: ignore[attr-defined]
+                                       lat=round(c.lat, 5), lon=round(c.lon, 5), feature="country",  # type: ignore[attr-defined]
+                                       geo_precision=3, gazetteer_id=c.id, candidates=1)  # type: ignore[attr-defined]
                 if country is not None:
                     locs = [country]
         # actors and roles

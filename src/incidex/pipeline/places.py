@@ -118,15 +118,17 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     for m in _CUE_NAME.finditer(text):
         g = "n" if m.group("n") else ("m" if m.group("m") else "k")
         consider(m.start(g), m.end(g), "cue")
-    # title-case words the gazetteer knows in a focus country (recovers NER misses)
-    if focus:
-        for m in _TITLE.finditer(text):
-            if any(m.start() < me and ms < m.end() for (ms, me) in found):
-                continue
-            cands = index.lookup(m.group(0))
-            if cands and any(c.country_code in focus and c.feature != "country" and c.population >= 1000
-                             for c in cands):
-                consider(m.start(), m.end(), "title")
+    # title-case words the gazetteer knows in a focus country, or large cities anywhere
+    # (recovers NER misses such as "the University of Karachi's")
+    for m in _TITLE.finditer(text):
+        if any(m.start() < me and ms < m.end() for (ms, me) in found):
+            continue
+        if m.start() == 0 or re.search(r"[.!?\n]\s*$", text[max(0, m.start() - 3):m.start()]):
+            continue  # sentence-initial capitals say nothing
+        cands = index.lookup(m.group(0))
+        if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
+                         or (c.feature == "city" and c.population >= 200_000) for c in cands):
+            consider(m.start(), m.end(), "title")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
     return mentions
