@@ -1,4 +1,4 @@
-from incidex.pipeline.places import find_mentions, resolve
+from incidex.pipeline.places import PlaceMention, find_mentions, resolve
 
 from .fakes import AZ_GAZ, RegexAnnotator
 
@@ -42,3 +42,44 @@ def test_spans_and_unknown_places():
     assert "Zzyzx" not in ms  # unknown names are not guessed
     loc = ms["Terter"].location
     assert text[loc.span.start:loc.span.end] == "Terter"
+
+
+# -- ranking features (a US state, document context, demonyms) ------------------------------------
+
+from .fakes import FakeCandidate, FakeGazetteer  # noqa: E402
+
+_WORLD = FakeGazetteer([
+    FakeCandidate("r:vt", "Vermont", "US", "Vermont", None, 44.0, -72.7, "region", 626_000),
+    FakeCandidate("t:vt", "Vermont", "AU", "Victoria", None, -37.84, 145.2, "town", 10_993),
+    FakeCandidate("c:ru", "Russia", "RU", None, None, 60.0, 100.0, "country", 144_000_000),
+    FakeCandidate("t:sm1", "Santa Maria", "US", "California", None, 34.95, -120.44, "city", 106_000),
+    FakeCandidate("t:sm2", "Santa Maria", "BR", "Rio Grande do Sul", None, -29.68, -53.81, "city", 261_000),
+    FakeCandidate("r:ca", "California", "US", "California", None, 37.0, -120.0, "region", 39_000_000),
+    FakeCandidate("v:ru", "Russian", "US", "Ohio", None, 40.3, -84.4, "village", 600),
+], demonyms={"russian": "RU"})
+
+
+def _resolve(text: str, names: list[str]) -> dict[str, object]:
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in names]
+    resolve(ms, _WORLD, {}, text)
+    return {m.written: m.location for m in ms}
+
+
+def test_a_us_state_beats_a_same_named_small_town_abroad() -> None:
+    loc = _resolve("Snow fell across Vermont on Sunday.", ["Vermont"])["Vermont"]
+    assert loc.country_code == "US" and loc.feature == "region"  # type: ignore[attr-defined]
+
+
+def test_an_admin_region_named_elsewhere_in_the_text_picks_the_homonym_inside_it() -> None:
+    text = "Santa Maria is a city on the coast of California, north of Los Angeles."
+    loc = _resolve(text, ["Santa Maria"])["Santa Maria"]
+    assert loc.country_code == "US"  # type: ignore[attr-defined]
+    # without the context the larger Brazilian city wins
+    assert _resolve("Santa Maria is a city.", ["Santa Maria"])["Santa Maria"].country_code == "BR"  # type: ignore[attr-defined]
+
+
+def test_a_demonym_is_not_a_place() -> None:
+    text = "Russian troops shelled the area, officials in Russia said."
+    ann = RegexAnnotator().annotate(text)
+    ms = find_mentions(ann, _WORLD, set())
+    assert [m.written for m in ms] == ["Russia"]

