@@ -27,6 +27,15 @@ class Codes(StrEnum):
     E110 = "{path}: is a directory with no readable documents"
     E201 = "the gazetteer index at {path} is missing or corrupt ({detail}); run `incidex gazetteer build`"
     E202 = "{path}: line {line}: malformed GeoNames record ({detail})"
+    E301 = "cannot open the database {url} ({detail}); check --db / INCIDEX_DB and that the server is running"
+    E302 = "the database {url} is at schema revision {current}, this incidex needs {head}; run `incidex db upgrade`"
+    E303 = "{ref}: no such claim; use KIND:ID with KIND one of {kinds} (see `incidex review list`)"
+    E304 = "{ref}: cannot set {field!r} ({detail})"
+    E305 = "`incidex review edit` needs --reason: every change to a claim records why"
+    E306 = "{path}: line {line}: not an incidex/1 record ({detail})"
+    E307 = "database error: {detail}"
+    E308 = "--bbox {value!r}: expected four numbers MIN_LON,MIN_LAT,MAX_LON,MAX_LAT"
+    E309 = "the {fmt} export {detail}"
     E401 = "the spaCy model {model} is not installed ({detail}); run `pip install -e .` or `make demo`"
     E402 = "unknown output format {value!r}; choose one of {choices}"
     E403 = "{path}: refusing to overwrite an existing file; pass --force"
@@ -50,6 +59,10 @@ class InputError(IncidexError):
 
 class GazetteerError(IncidexError):
     """The place index is missing, corrupt or a dump line is malformed (E2xx)."""
+
+
+class StoreError(IncidexError):
+    """The database cannot be opened, is out of date, or a claim or record is invalid (E3xx)."""
 
 
 class ConfigError(IncidexError):

@@ -23,6 +23,9 @@ app.add_typer(gazetteer_app, name="gazetteer")
 from incidex.cli.eval_cmd import eval_app  # noqa: E402 - light: its commands import lazily
 
 app.add_typer(eval_app, name="eval")
+from incidex.cli.store_cmd import register as _register_store  # noqa: E402 - light, imports lazily
+
+_register_store(app)
 
 FORMATS = ("json", "jsonl", "table")
 

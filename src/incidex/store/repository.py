@@ -1,0 +1,357 @@
+"""The repository: every read and write of the store goes through here.
+
+One document is stored in one transaction (document, extraction run, every
+claim), so a crash leaves either the whole document or nothing. Reads for
+exports stream: documents are paged by id (keyset, not OFFSET) and each page's
+claims are loaded with a handful of IN queries, so memory stays bounded
+whatever the size of the store. Review actions change a claim, write its
+decision and append to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from incidex.domain.models import DocumentInfo, Extraction, Source, Span
+from incidex.errors import Codes, StoreError
+from incidex.store import mapping as m
+from incidex.store.db import _first_line, ensure_schema, make_engine
+from incidex.store.schema import (
+    CLAIM_TABLES,
+    aggregates,
+    audit_log,
+    casualties,
+    documents,
+    event_actors,
+    event_locations,
+    events,
+    extraction_runs,
+    framing,
+    legal_references,
+    review_decisions,
+)
+
+PAGE = 200  # documents per page when streaming
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the store records about how a document arrived and how it was extracted."""
+
+    text: str
+    pipeline_version: str
+    config_hash: str
+    retrieved_at: datetime
+    collector: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One document read back: its incidex/1 record and its provenance."""
+
+    record: Extraction
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events an export keeps; a document is exported only when one of its events is kept."""
+
+    since: str | None = None  # ISO date: events ending on or after
+    until: str | None = None  # ISO date: events starting on or before
+    event_types: tuple[str, ...] = ()
+    country: str | None = None  # ISO 3166-1 alpha-2 of one of the event's places
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+
+    def clauses(self) -> list[Any]:
+        from sqlalchemy import and_, exists, or_
+
+        out: list[Any] = []
+        if self.since:
+            out.append(func.coalesce(events.c.date_end, events.c.date_start) >= self.since)
+        if self.until:
+            out.append(events.c.date_start <= self.until)
+        if self.event_types:
+            out.append(or_(events.c.event_type.in_(self.event_types), events.c.sub_type.in_(self.event_types)))
+        place = []
+        if self.country:
+            place.append(event_locations.c.country_code == self.country.upper())
+        if self.bbox:
+            x0, y0, x1, y1 = self.bbox
+            place += [event_locations.c.lon.between(x0, x1), event_locations.c.lat.between(y0, y1)]
+        if place:
+            out.append(exists().where(and_(event_locations.c.event_id == events.c.id, *place)))
+        return out
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)  # SQLite returns naive datetimes (stored as UTC)
+
+
+class Repository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Repository:
+        engine = make_engine(url)
+        ensure_schema(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- documents -------------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._connect() as conn:
+            return conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
+
+    def count(self, table: str) -> int:
+        t = documents.metadata.tables[table]
+        with self._connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+
+    def add_extraction(self, record: Extraction, prov: Provenance) -> bool:
+        """Store a document and its claims in one transaction; False when it was already stored."""
+        try:
+            with self._write() as conn:
+                if conn.execute(select(documents.c.id).where(documents.c.id == record.document.id)).first():
+                    return False
+                self._insert(conn, record, prov)
+            return True
+        except IntegrityError:
+            # another process stored the same document between our check and our commit
+            if self.has_document(record.document.id):
+                return False
+            raise
+        except SQLAlchemyError as exc:
+            raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+    def _insert(self, conn: Connection, rec: Extraction, prov: Provenance) -> None:
+        d = rec.document
+        conn.execute(insert(documents).values(
+            id=d.id, text=prov.text, title=d.title, source_name=d.source.name, publisher=d.source.publisher,
+            url=d.source.url, published=d.published, retrieved_at=prov.retrieved_at, collector=prov.collector,
+            origin=prov.origin, language=d.language, stance=d.stance,
+            stance_evidence=m.spans_json(d.stance_evidence), chars=d.chars,
+        ))
+        run_id = conn.execute(insert(extraction_runs).values(
+            document_id=d.id, pipeline_version=prov.pipeline_version, config_hash=prov.config_hash,
+            created_at=utcnow(), is_current=True, warnings=list(rec.warnings),
+        ).returning(extraction_runs.c.id)).scalar_one()
+        own = {"document_id": d.id, "run_id": run_id}
+        cas_rows: list[dict[str, Any]] = []
+        for i, e in enumerate(rec.events):
+            eid = conn.execute(insert(events).values(**own, ordinal=i, **m.event_cols(e)).returning(events.c.id)).scalar_one()
+            part = {"document_id": d.id, "event_id": eid}
+            if e.locations:
+                conn.execute(insert(event_locations), [{**part, "ordinal": j, **m.location_cols(x)}
+                                                       for j, x in enumerate(e.locations)])
+            if e.actors:
+                conn.execute(insert(event_actors), [{**part, "ordinal": j, **m.actor_cols(x)}
+                                                    for j, x in enumerate(e.actors)])
+            cas_rows += [{**part, "aggregate_id": None, "ordinal": j, **m.casualty_cols(x)}
+                         for j, x in enumerate(e.casualties)]
+        for i, a in enumerate(rec.aggregates):
+            aid = conn.execute(insert(aggregates).values(**own, ordinal=i, **m.aggregate_cols(a))
+                               .returning(aggregates.c.id)).scalar_one()
+            cas_rows += [{"document_id": d.id, "event_id": None, "aggregate_id": aid, "ordinal": j,
+                          **m.casualty_cols(x)} for j, x in enumerate(a.casualties)]
+        if cas_rows:
+            conn.execute(insert(casualties), cas_rows)
+        if rec.legal_references:
+            conn.execute(insert(legal_references), [{**own, "ordinal": i, **m.legal_cols(r)}
+                                                    for i, r in enumerate(rec.legal_references)])
+        if rec.framing:
+            conn.execute(insert(framing), [{**own, "ordinal": i, **m.framing_cols(f)}
+                                           for i, f in enumerate(rec.framing)])
+
+    # -- streaming reads -------------------------------------------------------------------------------
+
+    def iter_records(self, include_rejected: bool = False, page: int = PAGE,
+                     where: EventFilter | None = None) -> Iterator[StoredRecord]:
+        """Every stored document as an incidex/1 record, in document-id order, one page in memory at a time."""
+        after = ""
+        while True:
+            with self._connect() as conn:
+                docs = conn.execute(select(documents).where(documents.c.id > after)
+                                    .order_by(documents.c.id).limit(page)).mappings().all()
+                if not docs:
+                    return
+                yield from self._records(conn, list(docs), include_rejected, where)
+            after = docs[-1]["id"]
+
+    def get_record(self, doc_id: str, include_rejected: bool = False) -> StoredRecord | None:
+        with self._connect() as conn:
+            docs = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().all()
+            return next(iter(self._records(conn, list(docs), include_rejected)), None)
+
+    def _records(self, conn: Connection, docs: list[Any], include_rejected: bool,
+                 where: EventFilter | None = None) -> list[StoredRecord]:
+        ids = [d["id"] for d in docs]
+        runs = {r["document_id"]: r for r in conn.execute(
+            select(extraction_runs).where(extraction_runs.c.document_id.in_(ids), extraction_runs.c.is_current)
+        ).mappings()}
+        run_ids = [r["id"] for r in runs.values()]
+
+        def rows(t: Table, key: str, keys: list[Any], *extra: Any) -> list[Any]:
+            q = select(t).where(t.c[key].in_(keys), *extra).order_by(t.c.ordinal)
+            if "run_id" in t.c:
+                q = q.where(t.c.run_id.in_(run_ids))
+            if not include_rejected:
+                q = q.where(t.c.review_status != "rejected")
+            return list(conn.execute(q).mappings()) if keys else []
+
+        ev = rows(events, "document_id", ids, *(where.clauses() if where else ()))
+        if where:  # only documents with a matching event
+            keep = {e["document_id"] for e in ev}
+            docs = [d for d in docs if d["id"] in keep]
+            ids = [d["id"] for d in docs]
+        ev_ids = [e["id"] for e in ev]
+        ag = rows(aggregates, "document_id", ids)
+        locs = _group(rows(event_locations, "event_id", ev_ids), "event_id", m.row_to_location)
+        acts = _group(rows(event_actors, "event_id", ev_ids), "event_id", m.row_to_actor)
+        cas = rows(casualties, "document_id", ids)
+        cas_ev = _group([c for c in cas if c["event_id"] is not None], "event_id", m.row_to_casualty)
+        cas_ag = _group([c for c in cas if c["aggregate_id"] is not None], "aggregate_id", m.row_to_casualty)
+        by_doc: dict[str, dict[str, list[Any]]] = {i: {"events": [], "aggregates": [], "legal": [], "framing": []}
+                                                   for i in ids}
+        for e in ev:
+            by_doc[e["document_id"]]["events"].append(
+                m.row_to_event(e, locs.get(e["id"], []), acts.get(e["id"], []), cas_ev.get(e["id"], [])))
+        for a in ag:
+            by_doc[a["document_id"]]["aggregates"].append(m.row_to_aggregate(a, cas_ag.get(a["id"], [])))
+        for r in rows(legal_references, "document_id", ids):
+            by_doc[r["document_id"]]["legal"].append(m.row_to_legal(r))
+        for f in rows(framing, "document_id", ids):
+            by_doc[f["document_id"]]["framing"].append(m.row_to_framing(f))
+        out = []
+        for d in docs:
+            run = runs.get(d["id"])
+            parts = by_doc[d["id"]]
+            info = DocumentInfo(
+                id=d["id"], title=d["title"], source=Source(name=d["source_name"], url=d["url"], publisher=d["publisher"]),
+                published=d["published"], language=d["language"] or "en", stance=d["stance"] or "neutral",
+                stance_evidence=[Span(**s) for s in d["stance_evidence"] or []], chars=d["chars"],
+            )
+            rec = Extraction(document=info, events=parts["events"], aggregates=parts["aggregates"],
+                             legal_references=parts["legal"], framing=parts["framing"],
+                             warnings=list(run["warnings"] or []) if run else [])
+            prov = Provenance(text=d["text"], pipeline_version=run["pipeline_version"] if run else "",
+                              config_hash=run["config_hash"] if run else "", retrieved_at=_aware(d["retrieved_at"]),
+                              collector=d["collector"], origin=d["origin"])
+            out.append(StoredRecord(rec, prov))
+        return out
+
+    # -- review ----------------------------------------------------------------------------------------
+
+    def list_claims(self, kind: str, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        t = self._table(kind)
+        q = select(t).order_by(t.c.id).limit(limit)
+        if status:
+            q = q.where(t.c.review_status == status)
+        with self._connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def get_claim(self, ref: str) -> dict[str, Any]:
+        kind, cid = parse_ref(ref)
+        t = self._table(kind)
+        with self._connect() as conn:
+            row = conn.execute(select(t).where(t.c.id == cid)).mappings().first()
+        if row is None:
+            raise StoreError(Codes.E303, ref=ref, kinds=", ".join(CLAIM_TABLES))
+        return dict(row)
+
+    def review(self, ref: str, action: str, user: str, reason: str | None = None,
+               changes: dict[str, Any] | None = None,
+               validate: Callable[[str, dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """Confirm, reject or edit one claim: the claim, its decision and the audit entry in one transaction."""
+        kind, cid = parse_ref(ref)
+        t = self._table(kind)
+        status = {"confirm": "confirmed", "reject": "rejected", "edit": "edited"}[action]
+        try:
+            with self._write() as conn:
+                row = conn.execute(select(t).where(t.c.id == cid)).mappings().first()
+                if row is None:
+                    raise StoreError(Codes.E303, ref=ref, kinds=", ".join(CLAIM_TABLES))
+                before = _jsonable(dict(row))
+                after = dict(row) | (changes or {}) | {"review_status": status}
+                if validate:
+                    validate(ref, after)
+                conn.execute(update(t).where(t.c.id == cid).values(**(changes or {}), review_status=status))
+                now = utcnow()
+                conn.execute(insert(audit_log).values(
+                    at=now, user_name=user, action=action, claim_table=t.name, claim_id=cid,
+                    document_id=row["document_id"], before=before, after=_jsonable(after), reason=reason))
+                conn.execute(insert(review_decisions).values(
+                    claim_table=t.name, claim_id=cid, document_id=row["document_id"], decision=status,
+                    user_name=user, at=now, reason=reason, span_start=row.get("span_start"),
+                    span_end=row.get("span_end"), claim_kind=row.get("sub_type") or row.get("kind") or kind,
+                    status="active"))
+                return _jsonable(after)
+        except SQLAlchemyError as exc:
+            raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+    def audit(self, ref: str | None = None) -> list[dict[str, Any]]:
+        q = select(audit_log).order_by(audit_log.c.id)
+        if ref:
+            kind, cid = parse_ref(ref)
+            q = q.where(audit_log.c.claim_table == self._table(kind).name, audit_log.c.claim_id == cid)
+        with self._connect() as conn:
+            return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    def _table(self, kind: str) -> Table:
+        t = CLAIM_TABLES.get(kind)
+        if t is None:
+            raise StoreError(Codes.E303, ref=kind, kinds=", ".join(CLAIM_TABLES))
+        return t
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a transaction
+        that read first and upgraded later could fail at once with "database is locked" instead of waiting
+        out the busy timeout when another process writes."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+
+def parse_ref(ref: str) -> tuple[str, int]:
+    kind, _, num = ref.partition(":")
+    if kind not in CLAIM_TABLES or not num.isdigit():
+        raise StoreError(Codes.E303, ref=ref, kinds=", ".join(CLAIM_TABLES))
+    return kind, int(num)
+
+
+def _group(rows: list[Any], key: str, fn: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    out: dict[Any, list[Any]] = {}
+    for r in rows:
+        out.setdefault(r[key], []).append(fn(r))
+    return out
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: (_aware(v).isoformat() if isinstance(v, datetime) else v) for k, v in d.items()}

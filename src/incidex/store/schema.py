@@ -1,0 +1,232 @@
+"""The tables, with names a person reading the SQLite file in Datasette or DuckDB understands.
+
+Every claim row carries the document it came from, the extraction run that
+produced it, the span it is anchored to (``span_start``, ``span_end``,
+``quote``) and its review status (``machine``, ``confirmed``, ``rejected``,
+``edited``). Lists of spans (evidence) are JSON. Dates are ISO strings, so
+they sort and compare as text on both backends.
+
+The Alembic migrations under ``migrations/`` create exactly these tables; a test
+compares the two so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+REVIEW_STATUSES = ("machine", "confirmed", "rejected", "edited")
+
+
+def _span(prefix: str = "") -> list[Column]:  # type: ignore[type-arg]
+    return [Column(f"{prefix}span_start", Integer), Column(f"{prefix}span_end", Integer),
+            Column(f"{prefix}quote", Text)]
+
+
+def _claim() -> list[Column]:  # type: ignore[type-arg]
+    """Columns every top-level claim shares: where it came from and what the analyst decided."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+        Column("run_id", Integer, ForeignKey("extraction_runs.id"), nullable=False, index=True),
+        Column("ordinal", Integer, nullable=False),
+        Column("review_status", String(16), nullable=False, server_default="machine"),
+        Column("origin", String(16), nullable=False, server_default="machine"),
+    ]
+
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the normalised text = incidex/1 document id
+    Column("text", Text, nullable=False),  # as received (after reading HTML/PDF); spans index into it
+    Column("title", Text),
+    Column("source_name", Text),
+    Column("publisher", Text),
+    Column("url", Text),
+    Column("published", String(10)),
+    Column("retrieved_at", DateTime(timezone=True), nullable=False),
+    Column("collector", String(200)),
+    Column("origin", Text),
+    Column("language", String(8)),
+    Column("stance", String(200)),
+    Column("stance_evidence", JSON),
+    Column("chars", Integer, nullable=False),
+)
+
+extraction_runs = Table(
+    "extraction_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("pipeline_version", String(100), nullable=False),
+    Column("config_hash", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("is_current", Boolean, nullable=False, server_default="1"),
+    Column("warnings", JSON),
+)
+
+events = Table(
+    "events", metadata,
+    *_claim(),
+    Column("event_key", String(32), nullable=False),  # the incidex/1 event id, stable within the document
+    Column("event_type", String(40), nullable=False),
+    Column("sub_type", String(60), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("date_start", String(10)),
+    Column("date_end", String(10)),
+    Column("date_precision", String(10), nullable=False),
+    Column("date_text", Text),
+    Column("date_anchor", String(12), nullable=False),
+    *_span("date_"),
+    Column("claimed_by", Text, nullable=False),
+    Column("certainty", String(10), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    *_span(),  # the first evidence sentence: what the claim is anchored to
+    Index("ix_events_date", "date_start", "date_end"),
+    Index("ix_events_type", "event_type", "sub_type"),
+)
+
+def _part() -> list[Column]:  # type: ignore[type-arg]
+    """Columns of the parts of an event (its places and actors)."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", Integer, ForeignKey("events.id"), nullable=False, index=True),
+        Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+        Column("ordinal", Integer, nullable=False),
+        Column("review_status", String(16), nullable=False, server_default="machine"),
+    ]
+
+event_locations = Table(
+    "event_locations", metadata,
+    *_part(),
+    Column("name", Text, nullable=False),
+    Column("name_as_written", Text, nullable=False),
+    Column("country_code", String(2)),
+    Column("admin1", Text),
+    Column("admin2", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("feature", String(12), nullable=False),
+    Column("geo_precision", Integer, nullable=False),
+    Column("gazetteer_id", String(64)),
+    Column("candidates", Integer, nullable=False),
+    *_span(),
+    Index("ix_event_locations_lat_lon", "lat", "lon"),
+)
+
+event_actors = Table(
+    "event_actors", metadata,
+    *_part(),
+    Column("name", Text, nullable=False),
+    Column("normalized", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("country_code", String(2)),
+    Column("role", String(12), nullable=False),
+    *_span(),
+)
+
+aggregates = Table(
+    "aggregates", metadata,
+    *_claim(),
+    Column("period_start", String(10)),
+    Column("period_end", String(10)),
+    Column("period_precision", String(10), nullable=False),
+    Column("period_text", Text),
+    Column("period_anchor", String(12), nullable=False),
+    *_span("period_"),
+    Column("area", JSON),  # an incidex/1 Location or null
+    Column("claimed_by", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    *_span(),
+)
+
+casualties = Table(
+    "casualties", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("event_id", Integer, ForeignKey("events.id"), index=True),  # one of event_id / aggregate_id
+    Column("aggregate_id", Integer, ForeignKey("aggregates.id"), index=True),
+    Column("ordinal", Integer, nullable=False),
+    Column("review_status", String(16), nullable=False, server_default="machine"),
+    Column("outcome", String(12), nullable=False),
+    Column("casualty_group", String(12), nullable=False),  # incidex/1 `group` (a reserved word in SQL)
+    Column("party", Text),
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+    Column("qualifier", String(12), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("claimed_by", Text, nullable=False),
+    *_span(),
+)
+
+legal_references = Table(
+    "legal_references", metadata,
+    *_claim(),
+    Column("instrument", Text, nullable=False),
+    Column("identifier", String(64)),
+    Column("year", Integer),
+    Column("kind", String(16), nullable=False),
+    *_span(),
+)
+
+framing = Table(
+    "framing", metadata,
+    *_claim(),
+    Column("term", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("neutral_alternative", Text, nullable=False),
+    *_span(),
+)
+
+audit_log = Table(  # append-only: triggers (see the migration) refuse UPDATE and DELETE
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("claim_table", String(32)),
+    Column("claim_id", Integer),
+    Column("document_id", String(64)),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reason", Text),
+    Index("ix_audit_log_claim", "claim_table", "claim_id"),
+)
+
+review_decisions = Table(  # the analyst's current decision per claim, kept across re-extraction
+    "review_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_table", String(32), nullable=False),
+    Column("claim_id", Integer, nullable=False),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("decision", String(16), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+    Column("span_start", Integer),  # where the claim was, to re-anchor after re-extraction
+    Column("span_end", Integer),
+    Column("claim_kind", String(60)),  # e.g. the event's sub_type
+    Column("status", String(16), nullable=False, server_default="active"),
+    Index("ix_review_decisions_claim", "claim_table", "claim_id"),
+)
+
+# the claim kinds a reviewer addresses as KIND:ID
+CLAIM_TABLES: dict[str, Table] = {
+    "event": events, "location": event_locations, "actor": event_actors, "casualty": casualties,
+    "aggregate": aggregates, "legal": legal_references, "framing": framing,
+}
