@@ -10,11 +10,10 @@ multiplied across places; differing claims are spelled out in ``notes``.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
-from incidex.export.common import INTER, country, disputes, fatalities, sides
+from incidex.export.common import INTER, country, disputes, fatalities, sides, write_csv
 
 if TYPE_CHECKING:
     from incidex.store.repository import StoredRecord
@@ -68,11 +67,4 @@ def rows(rec: StoredRecord) -> Iterable[dict[str, Any]]:
 
 
 def write(records: Iterable[StoredRecord], stream: IO[str]) -> int:
-    w = csv.DictWriter(stream, fieldnames=COLUMNS)
-    w.writeheader()
-    n = 0
-    for rec in records:
-        for row in rows(rec):
-            w.writerow(row)
-            n += 1
-    return n
+    return write_csv(records, stream, COLUMNS, rows)

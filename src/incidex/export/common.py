@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import IO, Any
 
 from incidex.domain.models import Actor, Casualty, Event
 
@@ -72,3 +74,16 @@ def _countries() -> dict[str, Any]:
 
 def country(cc: str | None) -> dict[str, Any]:
     return _countries().get(cc or "", {}) if cc else {}
+
+
+def write_csv(records: Iterable[Any], stream: IO[str], columns: list[str],
+              rows: Callable[[Any], Iterator[dict[str, Any]]]) -> int:
+    """Stream ``rows(record)`` of every record as CSV with ``columns``; returns the row count."""
+    w = csv.DictWriter(stream, fieldnames=columns)
+    w.writeheader()
+    n = 0
+    for rec in records:
+        for row in rows(rec):
+            w.writerow(row)
+            n += 1
+    return n

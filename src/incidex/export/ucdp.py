@@ -11,13 +11,12 @@ side, ``deaths_unknown`` otherwise (all at the lowest claimed figure).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from incidex.domain.models import Casualty, Event, Location
-from incidex.export.common import country, lowest, sides
+from incidex.export.common import country, lowest, sides, write_csv
 
 if TYPE_CHECKING:
     from incidex.store.repository import StoredRecord
@@ -112,11 +111,4 @@ def rows(rec: StoredRecord) -> Iterable[dict[str, Any]]:
 
 
 def write(records: Iterable[StoredRecord], stream: IO[str]) -> int:
-    w = csv.DictWriter(stream, fieldnames=COLUMNS)
-    w.writeheader()
-    n = 0
-    for rec in records:
-        for row in rows(rec):
-            w.writerow(row)
-            n += 1
-    return n
+    return write_csv(records, stream, COLUMNS, rows)
