@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -61,6 +62,17 @@ def _compatible_dates(a: DateInfo, b: DateInfo) -> bool:
     return a0 <= b1 + timedelta(days=1) and b0 <= a1 + timedelta(days=1)
 
 
+@lru_cache(maxsize=8)
+def _paragraph_breaks(text: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n\n", text)]
+
+
+def paragraph_of(text: str, pos: int) -> int:
+    """Index of the paragraph holding ``pos`` (a binary search: this runs for every clause,
+    and counting breaks from the start each time was quadratic on long documents)."""
+    return bisect_right(_paragraph_breaks(text), pos - 2)
+
+
 def _own_date(e: Event) -> bool:
     """The event's date was written in its own sentence (not inherited from the narrative)."""
     sp, ev0 = e.date.span, e.evidence[0]
@@ -78,7 +90,7 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
             o = out[i]
             if o.event_type != e.event_type or o.certainty == "denied" or e.certainty == "denied":
                 continue
-            if text.count("\n\n", o.evidence[0].start, e.evidence[0].start) > 3:
+            if paragraph_of(text, e.evidence[0].start) - paragraph_of(text, o.evidence[0].start) > 3:
                 break
             ol = {(loc.gazetteer_id or loc.name, loc.feature) for loc in o.locations}
             el = {(loc.gazetteer_id or loc.name, loc.feature) for loc in e.locations}
@@ -332,7 +344,7 @@ class Extractor:
 
     @staticmethod
     def _paragraph(text: str, pos: int) -> int:
-        return text.count("\n\n", 0, pos)
+        return paragraph_of(text, pos)
 
     def _date_for(self, text: str, cs: int, ce: int, ss: int, se: int, dates: list[DateMention]) -> DateMention | None:
         inside = [d for d in dates if cs <= d.start < ce and d.precision != "year"]
