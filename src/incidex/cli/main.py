@@ -26,6 +26,9 @@ app.add_typer(eval_app, name="eval")
 from incidex.cli.store_cmd import register as _register_store  # noqa: E402 - light, imports lazily
 
 _register_store(app)
+from incidex.cli.reconcile_cmd import register as _register_reconcile  # noqa: E402 - light, imports lazily
+
+_register_reconcile(app, eval_app)
 
 FORMATS = ("json", "jsonl", "table")
 

@@ -225,6 +225,28 @@ review_decisions = Table(  # the analyst's current decision per claim, kept acro
     Index("ix_review_decisions_claim", "claim_table", "claim_id"),
 )
 
+incidents = Table(  # `incidex reconcile`: events of different documents that describe one happening
+    "incidents", metadata,
+    Column("id", String(40), primary_key=True),  # named after its earliest member; stable as reports join
+    Column("event_type", String(40), nullable=False),
+    Column("sub_type", String(60), nullable=False),
+    Column("date_start", String(10)),
+    Column("date_end", String(10)),
+    Column("sources", Integer, nullable=False),  # distinct documents
+    Column("flags", JSON, nullable=False),
+    Column("data", JSON, nullable=False),  # the incidex/1 Incident object
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_incidents_date", "date_start", "date_end"),
+)
+
+incident_events = Table(  # membership: each current event belongs to one incident
+    "incident_events", metadata,
+    Column("event_id", Integer, ForeignKey("events.id"), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False, index=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("event_key", String(32), nullable=False),
+)
+
 # the claim kinds a reviewer addresses as KIND:ID
 CLAIM_TABLES: dict[str, Table] = {
     "event": events, "location": event_locations, "actor": event_actors, "casualty": casualties,
