@@ -29,8 +29,13 @@ gazetteer: install
 demo: install gazetteer
 	@echo "== incidex extract on the bundled synthetic demo corpus (src/incidex/demo/corpus) =="
 	$(BIN)/incidex extract src/incidex/demo/corpus --format table
-	$(BIN)/incidex extract src/incidex/demo/corpus --format jsonl --out demo-output.jsonl --force
-	@echo "== full incidex/1 records written to demo-output.jsonl =="
+	@echo "== ingest into the embedded SQLite store (demo.sqlite), then reconcile across sources =="
+	rm -f demo.sqlite demo.sqlite-wal demo.sqlite-shm
+	$(BIN)/incidex ingest src/incidex/demo/corpus --db demo.sqlite
+	$(BIN)/incidex reconcile --db demo.sqlite
+	$(BIN)/incidex incidents list --db demo.sqlite
+	$(BIN)/incidex export --db demo.sqlite --format jsonl --out demo-output.jsonl --force
+	@echo "== store: demo.sqlite (open it with sqlite3, Datasette or DuckDB); records: demo-output.jsonl =="
 
 test: dev gazetteer
 	$(BIN)/python -m pytest -q; s=$$?; echo $$s > .pytest-status; \
@@ -47,4 +52,4 @@ eval: dev gazetteer
 	$(BIN)/incidex eval report --out docs/EVALUATION.md
 
 clean:
-	rm -rf $(VENV) demo-output.jsonl .pytest_cache
+	rm -rf $(VENV) demo-output.jsonl demo.sqlite* .pytest_cache
