@@ -54,6 +54,10 @@ _CUE_NAME = re.compile(
     r"|\b(?:near|in|at|outside|into|from)\s+(?P<m>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){0,2})"
     rf"|\b(?P<k>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){{0,2}})\s+{ADMIN_CUE}\b"
 )
+_TRAILING_NOUNS = re.compile(
+    r"(.+?)(?:\s+(?:market|bazaar|area|town|city|village|camp|bridge|road|highway|checkpoint|border|crossing|"
+    r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction))+$"
+)
 _TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
 _FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
 _ENTITY_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
@@ -120,8 +124,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         if any(s < me and ms < e for (ms, me) in found):
             return
         if not index.lookup(written):
-            # "Tartar district": try without the admin word inside the span
-            m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I)
+            # "Tartar district", "the Kara-Suu market": try without the trailing common noun(s)
+            m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I) or _TRAILING_NOUNS.match(written)
             if not (m and index.lookup(m.group(1))):
                 return
             e = s + len(m.group(1))
