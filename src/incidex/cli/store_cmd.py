@@ -1,4 +1,4 @@
-"""Store commands: ingest, db upgrade, review, export, import.
+"""Store commands: ingest, reextract, db upgrade, review, export, import.
 
 Thin wrappers over ``incidex.services.ingest``, ``incidex.services.review``
 and ``incidex.export``. SQLAlchemy and the pipeline are imported inside the
@@ -115,7 +115,9 @@ def db_upgrade(db: DbOpt = None) -> None:
 @review_app.command("list")
 def review_list(
     kind: Annotated[str, typer.Option(help="event, location, actor, casualty, aggregate, legal, framing")] = "event",
-    status: Annotated[str | None, typer.Option(help="machine, confirmed, rejected, edited")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="machine, confirmed, rejected, edited, analyst_added, orphaned (decisions `reextract` could not "
+             "re-anchor)")] = None,
     limit: int = 50,
     db: DbOpt = None,
 ) -> None:
@@ -183,6 +185,61 @@ def review_edit(
         after = review.edit(repo, ref, current_user(user), set_, reason)
     typer.echo(f"edited {ref}: " + ", ".join(f"{a.partition('=')[0]}={after.get(a.partition('=')[0])!r}"
                                             for a in set_))
+
+
+@review_app.command("add")
+def review_add(
+    kind: Annotated[str, typer.Argument(help="The kind of claim (event).")],
+    doc: Annotated[str, typer.Option("--doc", help="Document id (or a unique prefix, as `review list` shows).")],
+    start: Annotated[int, typer.Option("--start", help="Span start: character offset into the stored text.")],
+    end: Annotated[int, typer.Option("--end", help="Span end (exclusive).")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE (repeatable); sub_type is required")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why the claim is added (required).")] = None,
+    user: UserOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Add a claim the machine missed, anchored to a span of the stored text; audited, kept by `reextract`."""
+    from incidex.services import review
+    from incidex.services.ingest import current_user
+
+    with _repo(db) as repo:
+        after = review.add(repo, kind, doc, start, end, set_ or [], reason, current_user(user))
+    typer.echo(f"added {kind}:{after['id']} ({after.get('sub_type') or ''}): {after.get('quote')!r}")
+
+
+def reextract(
+    doc_ids: Annotated[list[str] | None, typer.Argument(help="Document ids (or unique prefixes).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
+    user: Annotated[str | None, typer.Option("--user", help="Recorded in the audit log.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Re-run the current pipeline on stored documents, keeping every analyst decision (re-anchored or flagged)."""
+    from incidex.services.reextract import USER
+    from incidex.services.reextract import reextract as run
+
+    if bool(doc_ids) == all_:
+        typer.echo("error: give DOC_ID... or --all", err=True)
+        raise typer.Exit(2)
+    done = failed = reanchored = orphaned = stale = 0
+    with _repo(db) as repo:
+        for item in run(repo, None if all_ else list(doc_ids or []), user=user or USER):
+            if isinstance(item, IncidexError):
+                failed += 1
+                _err(item)
+                continue
+            done += 1
+            reanchored += len(item.reanchored) + len(item.carried)
+            orphaned += len(item.orphaned)
+            stale += item.stale_incidents
+            typer.echo(f"re-extracted {item.document_id[:12]}: {item.events} events, "
+                       f"{len(item.reanchored) + len(item.carried)} decisions re-anchored, "
+                       f"{len(item.orphaned)} orphaned")
+    typer.echo(f"{done} re-extracted, {failed} failed; {reanchored} decisions re-anchored, {orphaned} orphaned"
+               + (" (see `incidex review list --status orphaned`)" if orphaned else ""))
+    if stale:
+        typer.echo(f"{stale} incidents hold superseded events: run `incidex reconcile` to rewrite them")
+    if failed:
+        raise typer.Exit(2)
 
 
 def export(
@@ -269,5 +326,6 @@ def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("export")(export)
     app.command("import")(import_)
+    app.command("reextract")(reextract)
     app.add_typer(db_app, name="db")
     app.add_typer(review_app, name="review")

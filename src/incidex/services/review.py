@@ -119,3 +119,53 @@ def _requote(repo: Repository, ref: str, prefix: str, changes: dict[str, Any]) -
     if not 0 <= start <= end <= len(text):
         raise StoreError(Codes.E304, ref=ref, field=f"{prefix}span", detail=f"must lie within 0..{len(text)}")
     return {f"{prefix}quote": text[start:end]}
+
+
+def add(repo: Repository, kind: str, doc_id: str, start: int, end: int, assignments: list[str],
+        reason: str | None, user: str) -> dict[str, Any]:
+    """An analyst adds a claim the machine missed, anchored to ``text[start:end]`` of the stored document.
+
+    For now ``event``: ``--set sub_type=...`` is required (``event_type`` follows from it); the evidence is the
+    span; ``summary`` defaults to its quote, ``claimed_by`` to the document's publisher, ``certainty`` to
+    asserted, ``confidence`` to 1. The claim is validated for incidex/1 before anything is written.
+    """
+    from incidex.domain.taxonomy import SUB_TYPES
+    from incidex.store.mapping import span_cols
+
+    ref = f"{kind}:new"
+    if not reason or not reason.strip():
+        raise StoreError(Codes.E304, ref=ref, field="reason", detail="every added claim records why: give --reason")
+    if kind != "event":
+        raise StoreError(Codes.E304, ref=ref, field="kind", detail="only event claims can be added for now")
+    doc = repo.document_text(_full_id(repo, doc_id))
+    if doc is None:
+        raise StoreError(Codes.E304, ref=ref, field="doc", detail=f"no such document {doc_id}")
+    text = doc["text"]
+    if not 0 <= start < end <= len(text):
+        raise StoreError(Codes.E304, ref=ref, field="span", detail=f"must lie within 0..{len(text)}, start < end")
+    from incidex.domain.models import Span
+
+    span = Span.of(text, start, end)
+    values = parse_changes(kind, ref, assignments)
+    sub = values.get("sub_type")
+    if not sub:
+        raise StoreError(Codes.E304, ref=ref, field="sub_type", detail="give --set sub_type=... (an ACLED sub-type)")
+    date_start = values.get("date_start")
+    row: dict[str, Any] = {
+        "event_key": None, "event_type": SUB_TYPES.get(sub, values.get("event_type") or ""), "sub_type": sub,
+        "summary": span.quote, "date_start": date_start, "date_end": values.get("date_end") or date_start,
+        "date_precision": "day" if date_start else "unknown", "date_text": None,
+        "date_anchor": "explicit" if date_start else "none", "date_span_start": None, "date_span_end": None,
+        "date_quote": None, "claimed_by": doc["publisher"] or doc["source_name"] or "unknown",
+        "certainty": "asserted", "confidence": 1.0, "evidence": [span.model_dump()],
+    }
+    row |= values
+    row |= span_cols(span)
+    row["evidence"] = [span.model_dump()]
+    return repo.add_claim(kind, doc["id"], row, user, reason, validate=_validator(list(values)))
+
+
+def _full_id(repo: Repository, doc_id: str) -> str:
+    from incidex.services.reextract import _resolve
+
+    return _resolve(repo, doc_id)

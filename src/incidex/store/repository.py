@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -149,6 +149,11 @@ class Repository:
             origin=prov.origin, language=d.language, stance=d.stance,
             stance_evidence=m.spans_json(d.stance_evidence), chars=d.chars,
         ))
+        self._insert_run(conn, rec, prov)
+
+    def _insert_run(self, conn: Connection, rec: Extraction, prov: Provenance) -> int:
+        """An extraction run of a stored document and all its claims; returns the run id."""
+        d = rec.document
         run_id = conn.execute(insert(extraction_runs).values(
             document_id=d.id, pipeline_version=prov.pipeline_version, config_hash=prov.config_hash,
             created_at=utcnow(), is_current=True, warnings=list(rec.warnings),
@@ -179,6 +184,7 @@ class Repository:
         if rec.framing:
             conn.execute(insert(framing), [{**own, "ordinal": i, **m.framing_cols(f)}
                                            for i, f in enumerate(rec.framing)])
+        return int(run_id)
 
     # -- streaming reads -------------------------------------------------------------------------------
 
@@ -260,10 +266,14 @@ class Repository:
     # -- review ----------------------------------------------------------------------------------------
 
     def list_claims(self, kind: str, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Claims of the current extraction runs; ``status="orphaned"`` lists the claims of superseded runs
+        whose analyst decision fitted no claim of the new run (`incidex reextract`)."""
         t = self._table(kind)
         q = select(t).order_by(t.c.id).limit(limit)
         if status:
             q = q.where(t.c.review_status == status)
+        if status != "orphaned":
+            q = q.where(_current(t))
         with self._connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
@@ -301,8 +311,66 @@ class Repository:
                     claim_table=t.name, claim_id=cid, document_id=row["document_id"], decision=status,
                     user_name=user, at=now, reason=reason, span_start=row.get("span_start"),
                     span_end=row.get("span_end"), claim_kind=row.get("sub_type") or row.get("kind") or kind,
-                    status="active"))
+                    status="active", changes=_jsonable(changes) if changes else None))
                 return _jsonable(after)
+        except SQLAlchemyError as exc:
+            raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+    def add_claim(self, kind: str, doc_id: str, values: dict[str, Any], user: str, reason: str,
+                  validate: Callable[[str, dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """A claim the machine missed, added by an analyst to the document's current extraction run
+        (origin ``analyst``, status ``analyst_added``), with its decision and audit entry in one transaction."""
+        t = self._table(kind)
+        if "run_id" not in t.c:
+            raise StoreError(Codes.E304, ref=f"{kind}:new", field="kind",
+                             detail="only event, aggregate, legal and framing claims can be added")
+        try:
+            with self._write() as conn:
+                run_id = conn.execute(select(extraction_runs.c.id).where(
+                    extraction_runs.c.document_id == doc_id, extraction_runs.c.is_current)).scalar()
+                if run_id is None:
+                    raise StoreError(Codes.E304, ref=f"{kind}:new", field="doc", detail=f"no such document {doc_id}")
+                ordinal = conn.execute(select(func.coalesce(func.max(t.c.ordinal), -1) + 1)
+                                       .where(t.c.run_id == run_id)).scalar_one()
+                row = {**values, "document_id": doc_id, "run_id": run_id, "ordinal": ordinal,
+                       "review_status": "analyst_added", "origin": "analyst"}
+                if "event_key" in t.c and not row.get("event_key"):  # a1, a2, ...: unique in the document
+                    taken = set(conn.execute(select(t.c.event_key).where(t.c.document_id == doc_id)).scalars())
+                    row["event_key"] = next(f"a{i}" for i in range(1, len(taken) + 2) if f"a{i}" not in taken)
+                if validate:
+                    validate(f"{kind}:new", row)
+                cid = conn.execute(insert(t).values(**row).returning(t.c.id)).scalar_one()
+                after = _jsonable({"id": cid, **row})
+                now = utcnow()
+                conn.execute(insert(audit_log).values(
+                    at=now, user_name=user, action="add", claim_table=t.name, claim_id=cid, document_id=doc_id,
+                    before=None, after=after, reason=reason))
+                conn.execute(insert(review_decisions).values(
+                    claim_table=t.name, claim_id=cid, document_id=doc_id, decision="analyst_added", user_name=user,
+                    at=now, reason=reason, span_start=row.get("span_start"), span_end=row.get("span_end"),
+                    claim_kind=row.get("sub_type") or row.get("kind") or kind, status="active",
+                    changes=_jsonable(values)))
+                return after
+        except SQLAlchemyError as exc:
+            raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+    def document_ids(self) -> list[str]:
+        with self._connect() as conn:
+            return list(conn.execute(select(documents.c.id).order_by(documents.c.id)).scalars())
+
+    def document_text(self, doc_id: str) -> dict[str, Any] | None:
+        with self._connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().first()
+        return dict(row) if row else None
+
+    def replace_extraction(self, rec: Extraction, prov: Provenance, user: str) -> ReextractOutcome:
+        """Store a new extraction run of a stored document and carry every analyst decision over to it,
+        in one transaction (see ``incidex.services.reextract``)."""
+        from incidex.services.reextract import carry_over
+
+        try:
+            with self._write() as conn:
+                return carry_over(conn, rec, prov, user, self._insert_run)
         except SQLAlchemyError as exc:
             raise StoreError(Codes.E307, detail=_first_line(exc)) from None
 
@@ -337,6 +405,31 @@ class Repository:
             return self.engine.connect()
         except SQLAlchemyError as exc:
             raise StoreError(Codes.E307, detail=_first_line(exc)) from None
+
+
+@dataclass
+class ReextractOutcome:
+    """What re-extracting one document did to its analyst decisions."""
+
+    document_id: str
+    run_id: int
+    events: int = 0
+    reanchored: list[tuple[str, int, int]] = field(default_factory=list)  # (table, old id, new id)
+    orphaned: list[tuple[str, int]] = field(default_factory=list)  # (table, old id)
+    carried: list[tuple[str, int, int]] = field(default_factory=list)  # analyst-added claims copied over
+    stale_incidents: int = 0  # incidents holding a superseded event: `incidex reconcile` rewrites them
+
+
+def _current(t: Table) -> Any:
+    """Rows of a claim table that belong to a current extraction run."""
+    cur = select(extraction_runs.c.id).where(extraction_runs.c.is_current)
+    if "run_id" in t.c:
+        return t.c.run_id.in_(cur)
+    cur_events = select(events.c.id).where(events.c.run_id.in_(cur))
+    if "aggregate_id" in t.c:
+        cur_aggs = select(aggregates.c.id).where(aggregates.c.run_id.in_(cur))
+        return t.c.event_id.in_(cur_events) | t.c.aggregate_id.in_(cur_aggs)
+    return t.c.event_id.in_(cur_events)
 
 
 def parse_ref(ref: str) -> tuple[str, int]:

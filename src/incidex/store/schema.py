@@ -29,7 +29,9 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
-REVIEW_STATUSES = ("machine", "confirmed", "rejected", "edited")
+# analyst_added: a claim the machine missed (origin "analyst"); orphaned: a claim of a superseded extraction
+# run whose analyst decision fits no claim of the new run (`incidex reextract`), kept for the analyst
+REVIEW_STATUSES = ("machine", "confirmed", "rejected", "edited", "analyst_added", "orphaned")
 
 
 def _span(prefix: str = "") -> list[Column]:  # type: ignore[type-arg]
@@ -221,7 +223,8 @@ review_decisions = Table(  # the analyst's current decision per claim, kept acro
     Column("span_start", Integer),  # where the claim was, to re-anchor after re-extraction
     Column("span_end", Integer),
     Column("claim_kind", String(60)),  # e.g. the event's sub_type
-    Column("status", String(16), nullable=False, server_default="active"),
+    Column("status", String(16), nullable=False, server_default="active"),  # active, reanchored, orphaned
+    Column("changes", JSON),  # the fields an edit (or `review add`) set: re-applied by `incidex reextract`
     Index("ix_review_decisions_claim", "claim_table", "claim_id"),
 )
 
