@@ -24,7 +24,7 @@ class Settings:
 
     @property
     def gazetteer_path(self) -> Path:
-        return Path(os.environ.get("INCIDEX_GAZETTEER", self.cache_dir / "gazetteer-v2.sqlite"))
+        return Path(os.environ.get("INCIDEX_GAZETTEER", self.cache_dir / "gazetteer-v3.sqlite"))
 
 
 def get_settings() -> Settings:

@@ -255,6 +255,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         add_names(pid, st["name"], [])
 
     demonyms: dict[str, tuple[str, str]] = {}
+    demonym_pop: dict[str, int] = {}
     gn_countries = gc.get_countries()
     for info in _countryinfo():
         iso = info.get("ISO") or {}
@@ -274,8 +275,12 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
             if isinstance(a, str) and a.isupper() and 2 <= len(a) <= 3:
                 names.add((fold(a), pid, 0))
         dem = info.get("demonym")
-        if isinstance(dem, str) and dem:
+        pop = int(gn.get("population") or info.get("population") or 0)
+        # several territories share a demonym ("French": France, Saint Pierre and Miquelon, ...):
+        # the most populous country keeps it, independent of file order
+        if isinstance(dem, str) and dem and pop >= demonym_pop.get(fold(dem), -1):
             demonyms[fold(dem)] = (cc, dem)
+            demonym_pop[fold(dem)] = pop
     for code, alias in COUNTRY_ALIASES:
         gn = gn_countries.get(code)
         if gn:

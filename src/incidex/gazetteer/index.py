@@ -15,7 +15,7 @@ from pathlib import Path
 
 from incidex.errors import Codes, GazetteerError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _APOS = re.compile(r"[’'`ʼ‘ʻ´]")
 _NONWORD = re.compile(r"[^a-z0-9]+")
 

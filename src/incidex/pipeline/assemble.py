@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from functools import lru_cache
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from incidex.domain.document import RawDocument
 from incidex.domain.ids import document_id
@@ -60,6 +60,31 @@ def _compatible_dates(a: DateInfo, b: DateInfo) -> bool:
     a0, a1 = _d.fromisoformat(a.start), _d.fromisoformat(a.end or a.start)
     b0, b1 = _d.fromisoformat(b.start), _d.fromisoformat(b.end or b.start)
     return a0 <= b1 + timedelta(days=1) and b0 <= a1 + timedelta(days=1)
+
+
+class _HasStart(Protocol):
+    @property
+    def start(self) -> int: ...
+
+
+_T = TypeVar("_T", bound=_HasStart)
+
+
+class _ByStart(Generic[_T]):
+    """Items sorted by ``.start`` with binary-search windows: the per-clause lookups below would
+    otherwise scan every place, date and actor of the document for every clause (quadratic on
+    long documents)."""
+
+    def __init__(self, items: list[_T]) -> None:
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def between(self, a: int, b: int) -> list[_T]:
+        return self.items[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def before(self, pos: int) -> list[_T]:
+        """Items starting before ``pos``, nearest first."""
+        return self.items[:bisect_left(self.starts, pos)][::-1]
 
 
 @lru_cache(maxsize=8)
@@ -195,7 +220,8 @@ class Extractor:
     # -- the stages -------------------------------------------------------------------------
     def _focus(self, text: str) -> Counter[str]:
         focus: Counter[str] = Counter()
-        for w in set(_CAPWORD.findall(text)):
+        # sorted: the focus must not depend on set order (hash randomisation changed results between runs)
+        for w in sorted(set(_CAPWORD.findall(text))):
             cc = self.gaz.demonym(w)
             if cc:
                 focus[cc] += text.count(w)
@@ -216,9 +242,12 @@ class Extractor:
         mentions = find_mentions(ann, self.gaz, set(focus))  # type: ignore[arg-type]
         resolve(mentions, self.gaz, {k: v / max(1, max(focus.values())) for k, v in focus.items()}, text)  # type: ignore[arg-type]
         actors = find_actors(text, self.gaz)
+        actor_idx = _ByStart(actors)
         for pm in mentions:
-            pm.in_actor = any(a.start <= pm.start and pm.end <= a.end for a in actors)
+            pm.in_actor = any(pm.end <= a.end for a in actor_idx.between(pm.start - 200, pm.start + 1)
+                              if a.start <= pm.start)
         dates = find_dates(text, raw.published)
+        idx = (_ByStart(mentions), _ByStart(dates), actor_idx)
         first_group = next((a.normalized for a in actors if a.kind in ("rebel_group", "political_militia")), None)
         stance, stance_ev = infer_stance(text, raw.publisher, framing, self.gaz, first_group)
         info = DocumentInfo(
@@ -268,15 +297,18 @@ class Extractor:
             if (ss, se) in agg_sentences:
                 continue
             clause_cas = [c for c in sent_cas if cs <= c.start < ce]
-            own_place = any(cs <= p.start < ce and p.location is not None and not p.in_actor and not p.is_country
-                            for p in mentions) or any(cs <= f[0] < ce for f in fronts)
-            own_date = any(cs <= d.start < ce and d.first is not None for d in dates)
+            own_place = any(p.location is not None and not p.in_actor and not p.is_country
+                            for p in idx[0].between(cs, ce)) or any(cs <= f[0] < ce for f in fronts)
+            own_date = any(d.first is not None for d in idx[1].between(cs, ce))
             near_last = bool(events) and \
                 self._paragraph(text, events[-1].evidence[-1].start) >= self._paragraph(text, ss) - 1
             if clause_cas and near_last and not own_place and not own_date and cls.any_cue < 2.0:
                 para = self._paragraph(text, ss)
-                places_told = {loc.gazetteer_id or loc.name for e_ in events for loc in e_.locations
-                               if self._paragraph(text, e_.evidence[0].start) >= para - 3}
+                places_told: set[str] = set()
+                for e_ in reversed(events):  # the events of the last few paragraphs only
+                    if self._paragraph(text, e_.evidence[0].start) < para - 3:
+                        break
+                    places_told.update(loc.gazetteer_id or loc.name for loc in e_.locations)
                 if len(places_told) >= 2 and (ss, se) not in agg_sentences:
                     # figures after several events at different places cannot be given to one of
                     # them: they are a total ("32 people were killed and 340 injured")
@@ -303,7 +335,7 @@ class Extractor:
             if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:
                 continue
             made = self._events_for_clause(
-                text, cs, ce, ss, se, sub, cls.score, mentions, actors, dates, clause_cas, raw, claimant,
+                text, cs, ce, ss, se, sub, cls.score, idx, clause_cas, raw, claimant,
                 fronts, top_country, prev_initiator, len(events),
             )
             for e_ in made:
@@ -321,14 +353,17 @@ class Extractor:
                         clause_cas: list[CasualtyMention]) -> None:
         """Fold a follow-up clause into the latest event (all events of its place list share it)."""
         last = events[-1]
-        group = [e for e in events if e.evidence and e.evidence[0] == last.evidence[0]]
+        # the events made from the latest clause (one per place) sit at the end of the list
+        first = len(events) - 1
+        while first > 0 and events[first - 1].evidence[0] == last.evidence[0]:
+            first -= 1
+        group = events[first:]
         upgrade = None
         if precedence(sub) < precedence(last.sub_type) and (
                 SUB_TYPES[sub] == last.event_type or last.event_type == "Strategic developments"):
             upgrade = sub
-        for i, e in enumerate(events):
-            if e not in group:
-                continue
+        for i in range(first, len(events)):
+            e = events[i]
             update: dict[str, object] = {}
             span = Span.of(text, ss, se)
             if span not in e.evidence:
@@ -346,32 +381,37 @@ class Extractor:
     def _paragraph(text: str, pos: int) -> int:
         return paragraph_of(text, pos)
 
-    def _date_for(self, text: str, cs: int, ce: int, ss: int, se: int, dates: list[DateMention]) -> DateMention | None:
-        inside = [d for d in dates if cs <= d.start < ce and d.precision != "year"]
+    def _date_for(self, text: str, cs: int, ce: int, ss: int, se: int, dates: _ByStart[DateMention]) -> DateMention | None:
+        inside = [d for d in dates.between(cs, ce) if d.precision != "year"]
         if inside:
             # "By December 1, ... signed on November 10": a deadline bound is not the event's date
             plain = [d for d in inside if not _BOUND_BEFORE.search(text[max(0, d.start - 12):d.start])]
             return (plain or inside)[0]
-        in_sent = [d for d in dates if ss <= d.start < se and d.precision != "year"]
+        in_sent = [d for d in dates.between(ss, se) if d.precision != "year"]
         if in_sent:
             plain_s = [d for d in in_sent if not _BOUND_BEFORE.search(text[max(0, d.start - 12):d.start])]
             return (plain_s or in_sent)[0]
-        before = [d for d in dates if d.end <= ss and d.precision in ("day", "range", "week")
-                  and self._paragraph(text, d.start) >= self._paragraph(text, ss) - 1]
-        return before[-1] if before else None
+        para = self._paragraph(text, ss)
+        for d in dates.before(ss):
+            if self._paragraph(text, d.start) < para - 1:
+                break
+            if d.end <= ss and d.precision in ("day", "range", "week"):
+                return d
+        return None
 
     def _events_for_clause(
         self, text: str, cs: int, ce: int, ss: int, se: int, sub: str, score: float,
-        mentions: list[PlaceMention], actors: list[ActorMention], dates: list[DateMention],
+        idx: tuple[_ByStart[PlaceMention], _ByStart[DateMention], _ByStart[ActorMention]],
         clause_cas: list[CasualtyMention], raw: RawDocument, claimant: str,
         fronts: list[tuple[int, int]], top_country: str | None, prev_initiator: tuple[Actor, int] | None,
         n_before: int,
     ) -> list[Event]:
+        mentions, dates, actors = idx
         dm = self._date_for(text, cs, ce, ss, se, dates)
         dinfo = ev.date_info(text, dm, raw.published)
         # places: the clause's own, else its sentence's; countries only as a last resort
         def places_in(a: int, b: int) -> list[PlaceMention]:
-            return [p for p in mentions if a <= p.start < b and p.location is not None and not p.in_actor]
+            return [p for p in mentions.between(a, b) if p.location is not None and not p.in_actor]
 
         cand = places_in(cs, ce) or places_in(ss, se)
         fine = [p for p in cand if not p.is_country]
@@ -395,13 +435,18 @@ class Extractor:
         if not locs:
             # the latest place named earlier in the same paragraph ("In Central Israel, two men ...")
             para = self._paragraph(text, ss)
-            earlier = [p for p in mentions if p.start < cs and p.location is not None and not p.in_actor
-                       and not p.is_country and self._paragraph(text, p.start) == para]
-            if earlier and earlier[-1].location is not None:
-                locs = [earlier[-1].location]
+            latest = None
+            for p in mentions.before(cs):
+                if self._paragraph(text, p.start) != para:
+                    break
+                if p.location is not None and not p.in_actor and not p.is_country:
+                    latest = p.location
+                    break
+            if latest is not None:
+                locs = [latest]
             elif top_country:
                 # only the country is known: ACLED's geo_precision 3 at the country's centroid
-                country = next((p.location for p in mentions if p.is_country and p.location is not None
+                country = next((p.location for p in mentions.items if p.is_country and p.location is not None
                                 and p.location.country_code == top_country), None)
                 c = self.gaz.country(top_country) if country is None else None
                 if c is not None:
@@ -411,7 +456,7 @@ class Extractor:
                 if country is not None:
                     locs = [country]
         # actors and roles
-        clause_actors = [a for a in actors if cs <= a.start < ce]
+        clause_actors = actors.between(cs, ce)
         trig = None
         role_actors: list[Actor] = []
         for a in clause_actors:
@@ -476,14 +521,12 @@ class Extractor:
         return out
 
     @staticmethod
-    def _nearest_place(c: CasualtyMention, mentions: list[PlaceMention], loc: Location | None) -> bool:
+    def _nearest_place(c: CasualtyMention, mentions: _ByStart[PlaceMention], loc: Location | None) -> bool:
+        """Is ``loc`` the place named nearest before the casualty figure?"""
         if loc is None or loc.span is None:
             return False
-        placed = [p for p in mentions if p.location is not None and p.start <= c.start]
-        if not placed:
-            return False
-        nearest = max(placed, key=lambda p: p.start)
-        return nearest.start == loc.span.start
+        nearest = next((p for p in mentions.before(c.start + 1) if p.location is not None), None)
+        return nearest is not None and nearest.start == loc.span.start
 
     def _casualty(self, text: str, c: CasualtyMention, claimed_by: str) -> Casualty:
         party = None

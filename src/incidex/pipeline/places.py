@@ -114,6 +114,9 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     text = ann.text
     found: dict[tuple[int, int], PlaceMention] = {}
 
+    # characters already inside a found mention (overlap test in O(span), not O(mentions))
+    covered = bytearray(len(text))
+
     def consider(s: int, e: int, source: str) -> None:
         s, e = _strip_article(text, s, e)
         written = text[s:e]
@@ -121,7 +124,7 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
             return
         if source != "cue" and (written.lower() in _COMMON_WORD_PLACES or _is_demonym(index, written)):
             return
-        if any(s < me and ms < e for (ms, me) in found):
+        if any(covered[s:e]):
             return
         if not index.lookup(written):
             # "Tartar district", "the Kara-Suu market": try without the trailing common noun(s)
@@ -131,6 +134,7 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
             e = s + len(m.group(1))
             written = text[s:e]
         found[(s, e)] = PlaceMention(s, e, written, from_entity=source)
+        covered[s:e] = b"\x01" * (e - s)
 
     for ent in ann.entities:
         if ent.label in _ENTITY_LABELS:
@@ -141,7 +145,7 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     # title-case words the gazetteer knows in a focus country, or large cities anywhere
     # (recovers NER misses such as "the University of Karachi's")
     for m in _TITLE.finditer(text):
-        if any(m.start() < me and ms < m.end() for (ms, me) in found):
+        if any(covered[m.start():m.end()]):
             continue
         if m.start() == 0 or re.search(r"[.!?\n]\s*$", text[max(0, m.start() - 3):m.start()]):
             continue  # sentence-initial capitals say nothing
