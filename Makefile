@@ -47,6 +47,7 @@ lint: dev
 
 bench: install gazetteer
 	$(BIN)/python benchmarks/bench_extract.py --record docs/PERFORMANCE.md
+	$(BIN)/python benchmarks/bench_store.py --record docs/PERFORMANCE.md
 
 eval: dev gazetteer
 	$(BIN)/incidex eval report --out docs/EVALUATION.md

@@ -12,13 +12,14 @@ The corpus is the synthetic demo corpus repeated (and the seed statement when ..
 from __future__ import annotations
 
 import argparse
-import platform
 import resource
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import machine_line, record  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -86,12 +87,9 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if args.record:
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        section = (f"## Extraction vs bare spaCy (`benchmarks/bench_extract.py`)\n\n"
-                   f"{date.today().isoformat()}, commit {commit}, {platform.processor() or platform.machine()}, "
-                   f"Python {sys.version.split()[0]}, {platform.system()}\n\n```\n" + "\n".join(lines) + "\n```\n")
-        _record(args.record, "## Extraction vs bare spaCy", section)
+        section = (f"## Extraction vs bare spaCy (`benchmarks/bench_extract.py`)\n\n{machine_line()}\n\n```\n"
+                   + "\n".join(lines) + "\n```\n")
+        record(args.record, "## Extraction vs bare spaCy", section)
 
 
 def _memory_child(copies: int) -> None:
@@ -104,17 +102,6 @@ def _memory_child(copies: int) -> None:
         for _res in ex.extract_many(raws[k:k + 16]):
             pass
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-
-
-def _record(path: Path, heading: str, section: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\nFigures are ratios against a baseline measured in the same run.\n\n"
-    if heading in old:
-        start = old.index(heading)
-        nxt = old.find("\n## ", start + 1)
-        old = old[:start] + section + (old[nxt + 1:] if nxt != -1 else "")
-    else:
-        old = old.rstrip() + "\n\n" + section
-    path.write_text(old, encoding="utf-8")
 
 
 if __name__ == "__main__":

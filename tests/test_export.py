@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from .store_fixtures import CannedExtractor, db_url_fixture, make_record, variant, write_docs  # noqa: F401
@@ -16,6 +17,13 @@ ACLED_31 = [
     "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
     "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _export_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`incidex export --out` writes only under the current directory (or INCIDEX_EXPORT_DIR)."""
+    monkeypatch.delenv("INCIDEX_EXPORT_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
 
 
 def _filled(url: str, n: int, tmp_path: Path):  # type: ignore[no-untyped-def]

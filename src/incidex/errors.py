@@ -39,6 +39,7 @@ class Codes(StrEnum):
     E401 = "the spaCy model {model} is not installed ({detail}); run `pip install -e .` or `make demo`"
     E402 = "unknown output format {value!r}; choose one of {choices}"
     E403 = "{path}: refusing to overwrite an existing file; pass --force"
+    E404 = "{path}: outside the allowed export directory {root}; write under it, to standard output (-), or set INCIDEX_EXPORT_DIR"
     E501 = "{path}: line {line}: gold record is invalid ({detail})"
     E502 = "{path}: data set not found; expected it under ../shared/data"
 

@@ -133,6 +133,50 @@ def render_incident(inc: dict[str, Any], con: Console) -> None:
         con.print(dis)
 
 
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (required: the decision is audited).")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="Who is acting (default: $USER).")]
+
+
+@incidents_app.command("merge")
+def incidents_merge(ids: Annotated[list[str], typer.Argument(help="Two incident ids or more.")],
+                    reason: ReasonOpt = None, user: UserOpt = None, db: DbOpt = None) -> None:
+    """The analyst says these incidents are one happening: audited, kept by every later `incidex reconcile`."""
+    from incidex.services.ingest import current_user
+    from incidex.services.reconcile import merge_incidents
+
+    with _repo(db) as repo:
+        out = merge_incidents(repo, ids, current_user(user), reason)  # an IncidexError becomes `error [E3xx]` and exit 2
+    typer.echo(f"merged {', '.join(ids)} into {', '.join(out['after']['incidents'])}")
+
+
+@incidents_app.command("split")
+def incidents_split(incident_id: Annotated[str, typer.Argument(help="The incident to split.")],
+                    events: Annotated[list[str], typer.Option("--events", help="event:ID or DOC_ID:EVENT_KEY of the "
+                                                              "events that are another happening (repeat).")],
+                    reason: ReasonOpt = None, user: UserOpt = None, db: DbOpt = None) -> None:
+    """The analyst says some events of an incident are another happening: audited, kept apart by every later
+    `incidex reconcile`."""
+    from incidex.services.ingest import current_user
+    from incidex.services.reconcile import split_incident
+
+    with _repo(db) as repo:
+        out = split_incident(repo, incident_id, events, current_user(user), reason)  # an IncidexError becomes `error [E3xx]` and exit 2
+    typer.echo(f"split {incident_id} into {', '.join(out['after']['incidents'])}")
+
+
+def review_stance(doc: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")],
+                  set_: Annotated[str, typer.Option("--set", help="neutral, advocacy or party:<name>.")],
+                  reason: ReasonOpt = None, user: UserOpt = None, db: DbOpt = None) -> None:
+    """Override a document's stance (audited); `incidex reconcile` uses it for by_stance, disputes and flags."""
+    from incidex.services.ingest import current_user
+    from incidex.services.reconcile import set_stance
+
+    with _repo(db) as repo:
+        out = set_stance(repo, doc, set_, current_user(user), reason)  # an IncidexError becomes `error [E3xx]` and exit 2
+    typer.echo(f"{out['document_id'][:12]}: stance {out['before']} -> {out['after']}; "
+               f"{out['result']['incidents_written']} incidents rewritten")
+
+
 def eval_reconcile(
     on: Annotated[On, typer.Option(help="extracted: run the pipeline on the demo corpus and cluster its events; "
                                    "gold: cluster the hand-annotated events (the clustering alone).")] = On.both,
@@ -164,6 +208,9 @@ def eval_reconcile(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    from incidex.cli.store_cmd import review_app
+
+    review_app.command("stance")(review_stance)
     app.command("reconcile")(reconcile)
     app.add_typer(incidents_app, name="incidents")
     eval_app.command("reconcile")(eval_reconcile)

@@ -244,7 +244,9 @@ def reextract(
 
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | geojson | acled-csv | ucdp-csv | parquet")] = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here (default: standard output).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write here, under the current directory or INCIDEX_EXPORT_DIR ('-' or none: standard output)."
+    )] = None,
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
     since: Annotated[str | None, typer.Option(help="Events on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
@@ -255,12 +257,14 @@ def export(
 ) -> None:
     """Stream the store out (rejected claims are left out; edits are applied)."""
     from incidex.errors import Codes, StoreError
-    from incidex.export import check_target, export_stream, export_to, is_binary, writer
+    from incidex.export import allowed_target, check_target, export_stream, export_to, is_binary, writer
     from incidex.pipeline.read import parse_iso_date
     from incidex.store.repository import EventFilter
 
     try:
         writer(fmt)
+        if out is not None:
+            out = allowed_target(out)  # None for "-"; symlinks and ".." resolved before the check
         if out is None and is_binary(fmt):
             raise StoreError(Codes.E309, fmt=fmt, detail="is binary: write it to a file with --out")
         if out is not None:

@@ -4,7 +4,10 @@ Each format is one module with ``write(records, stream)`` taking an iterator of
 ``StoredRecord`` (see ``incidex.store.repository``), so no export holds more
 than one page of the store in memory. ``export_to`` writes to a temporary file
 beside the target and renames it when complete: a failed export never leaves a
-truncated file under the requested name.
+truncated file under the requested name. ``allowed_target`` is the export path
+policy of the CLI: a path given by the user must lie under the export directory
+(``INCIDEX_EXPORT_DIR``, default the current directory) once symlinks and
+``..`` are resolved; ``-`` is standard output and always allowed.
 """
 
 from __future__ import annotations
@@ -35,6 +38,22 @@ def writer(fmt: str):  # type: ignore[no-untyped-def]
 
 def is_binary(fmt: str) -> bool:
     return bool(getattr(_module(fmt), "BINARY", False))
+
+
+def allowed_target(path: Path | str, root: Path | None = None) -> Path | None:
+    """The resolved path to write, or None for ``-`` (standard output); E404 when the path, with symlinks
+    and ``..`` resolved, is outside ``root`` (default: ``INCIDEX_EXPORT_DIR`` or the current directory)."""
+    if str(path) == "-":
+        return None
+    if root is None:
+        from incidex.config import get_settings
+
+        root = get_settings().export_dir
+    base = Path(root).expanduser().resolve()
+    target = Path(path).expanduser().resolve()  # follows every symlink that exists, collapses ``..``
+    if target != base and base not in target.parents:
+        raise ConfigError(Codes.E404, path=str(path), root=str(base))
+    return target
 
 
 def check_target(path: Path, force: bool) -> None:

@@ -206,8 +206,11 @@ def candidate_pairs(items: Sequence[Item], p: Params = DEFAULT) -> set[tuple[int
 # -- clustering --------------------------------------------------------------------------------------
 
 def cluster(items: Sequence[Item], p: Params = DEFAULT,
-            seed: Iterable[Iterable[str]] = ()) -> list[list[Item]]:
-    """Group the items; ``seed`` lists groups of keys already known to belong together (kept together).
+            seed: Iterable[Iterable[str]] = (),
+            cannot: Iterable[tuple[str, str]] = ()) -> list[list[Item]]:
+    """Group the items; ``seed`` lists groups of keys already known to belong together (kept together: existing
+    incidents, an analyst's merge), ``cannot`` pairs of keys that must never share an incident (an analyst's
+    split). A cannot-link wins over a seed: a seeded union that would join a cannot-linked pair is skipped.
 
     Returns the clusters, each sorted by ``seq``, in order of their first member.
     """
@@ -215,6 +218,11 @@ def cluster(items: Sequence[Item], p: Params = DEFAULT,
     parent = list(range(n))
     docs: list[set[str]] = [{x.document_id} for x in items]
     pos = {x.key: i for i, x in enumerate(items)}
+    apart: dict[int, set[int]] = {}
+    for a, b in cannot:
+        if a in pos and b in pos and a != b:
+            apart.setdefault(pos[a], set()).add(pos[b])
+            apart.setdefault(pos[b], set()).add(pos[a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -228,6 +236,8 @@ def cluster(items: Sequence[Item], p: Params = DEFAULT,
         ri, rj = find(i), find(j)
         if ri == rj:
             return True
+        if apart and any(apart.get(a, set()) & set(members[rj]) for a in members[ri]):
+            return False  # an analyst split them
         if not force:
             if docs[ri] & docs[rj]:
                 return False  # cannot-link: one document's two events stay two incidents

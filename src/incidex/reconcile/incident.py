@@ -182,6 +182,34 @@ def flags(members: Sequence[Claim], cas: dict[tuple[str, str], list[dict[str, An
             break
     if any(m.event.certainty == "denied" for m in members):
         out.append("denied_by_party")
+    if self_victim_only(members):
+        out.append("self_victim_only")
+    return out
+
+
+_OWN_ROLES_VICTIM = frozenset({"victim", "target"})
+
+
+def self_victim_only(members: Sequence[Claim]) -> list[str]:
+    """The documents of a party (stance ``party:X``) whose events in this incident name X's side only as victim
+    or target, never as initiator: a claimant describing its own side as victim only.
+
+    X's side: an actor whose name or normalized name contains X ("Armenian forces", "Military Forces of
+    Armenia" for party:Armenia), or that shares the country code of such an actor ("Civilians", AM).
+    """
+    by_doc: dict[str, list[Claim]] = {}
+    for m in members:
+        if m.stance.startswith("party:") and m.event.certainty != "denied":
+            by_doc.setdefault(m.document_id, []).append(m)
+    out = []
+    for doc, ms in by_doc.items():
+        party = ms[0].stance.partition(":")[2].strip().lower()
+        actors = [a for m in ms for a in m.event.actors]
+        named = [a for a in actors if party and (party in a.normalized.lower() or party in a.name.lower())]
+        codes = {a.country_code for a in named if a.country_code}
+        own = [a for a in actors if a in named or (a.country_code and a.country_code in codes)]
+        if own and all(a.role in _OWN_ROLES_VICTIM for a in own):
+            out.append(doc)
     return out
 
 

@@ -54,7 +54,11 @@ def reconcile_records(records: Iterable[Extraction], params: Params = DEFAULT) -
 
 # -- the store ---------------------------------------------------------------------------------------
 
-def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT) -> ReconcileResult:
+def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
+              refresh: Iterable[str] = ()) -> ReconcileResult:
+    """Group the new events; ``refresh`` names incidents to rewrite although their membership did not change
+    (a document's stance was overridden). The analyst's merges and splits (``review_decisions`` of kind
+    ``incidents``) are honoured on every run: an incident that breaks one is grouped again."""
     from sqlalchemy import delete, func, insert, or_, select
 
     from incidex.store.repository import utcnow
@@ -71,7 +75,17 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT) ->
         gone = select(incident_events.c.event_id).where(incident_events.c.event_id.not_in(live.with_only_columns(events.c.id)))
         stale = set(conn.execute(select(incident_events.c.incident_id).where(incident_events.c.event_id.in_(gone))).scalars())
         conn.execute(delete(incident_events).where(incident_events.c.event_id.in_(gone)))
-        new = conn.execute(live.where(events.c.id.not_in(select(incident_events.c.event_id)))).mappings().all()
+        rules = load_decisions(conn)
+        # incidents that break an analyst's merge or split are grouped again from scratch (not seeded)
+        regroup = _violations(conn, live, rules)
+        again = set(conn.execute(select(incident_events.c.event_id)
+                                 .where(incident_events.c.incident_id.in_(regroup))).scalars()) if regroup else set()
+        redo = set(refresh) - regroup
+        kept = set(conn.execute(select(incident_events.c.event_id)
+                                .where(incident_events.c.incident_id.in_(redo))).scalars()) if redo else set()
+        stale |= redo
+        new = conn.execute(live.where(or_(events.c.id.not_in(select(incident_events.c.event_id)),
+                                          events.c.id.in_(again)))).mappings().all()
         if not new and not stale:
             total = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
             return ReconcileResult(0, 0, 0, int(total))
@@ -95,14 +109,14 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT) ->
         ids |= set(member_of)
         rows_by_id = {r["id"]: r for r in conn.execute(live.where(events.c.id.in_(ids))).mappings()}
 
-    claims = _load_claims(repo, rows_by_id)
+    claims = _load_claims(repo, rows_by_id, rules.stance)
     items = [to_item(c, c.row_id or 0) for c in claims]
     seed: dict[str, list[str]] = {}
     for c in claims:
-        if c.row_id in member_of:
+        if c.row_id in member_of and c.row_id not in again:
             seed.setdefault(member_of[c.row_id], []).append(claim_key(c.document_id, c.event.id))
-    groups = cluster(items, params, seed.values())
-    new_ids = {r["id"] for r in new}
+    groups = cluster(items, params, [*seed.values(), *rules.must], rules.cannot)
+    new_ids = {r["id"] for r in new} | kept
     written, keep = 0, set()
     now = utcnow()
     with repo.engine.begin() as conn:
@@ -114,6 +128,8 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT) ->
             if not (set(rows_g) & new_ids) and old == {inc["id"]} and inc["id"] not in stale:
                 continue  # untouched: nothing new joined it, nothing left it
             conn.execute(delete(incident_events).where(incident_events.c.event_id.in_(rows_g)))
+            # events that were in it and went elsewhere (a split) are written with their own group
+            conn.execute(delete(incident_events).where(incident_events.c.incident_id == inc["id"]))
             conn.execute(delete(incidents).where(incidents.c.id == inc["id"]))
             conn.execute(insert(incidents).values(
                 id=inc["id"], event_type=inc["event_type"], sub_type=inc["sub_type"],
@@ -132,8 +148,10 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT) ->
     return ReconcileResult(len(new), written, len(orphans), int(total))
 
 
-def _load_claims(repo: Repository, rows_by_id: dict[int, Any]) -> list[Claim]:
-    """The events as incidex/1 Events with their document's stance, matched to their row ids."""
+def _load_claims(repo: Repository, rows_by_id: dict[int, Any], stance: dict[str, str] | None = None) -> list[Claim]:
+    """The events as incidex/1 Events with their document's stance (the analyst's, when overridden),
+    matched to their row ids."""
+    stance = stance or {}
     by_doc: dict[str, dict[str, int]] = {}
     for rid, r in rows_by_id.items():
         by_doc.setdefault(r["document_id"], {})[r["event_key"]] = rid
@@ -143,7 +161,7 @@ def _load_claims(repo: Repository, rows_by_id: dict[int, Any]) -> list[Claim]:
         if stored is None:
             continue
         d = stored.record.document
-        out += [Claim(e, d.id, d.stance, keys[e.id]) for e in stored.record.events if e.id in keys]
+        out += [Claim(e, d.id, stance.get(d.id, d.stance), keys[e.id]) for e in stored.record.events if e.id in keys]
     return sorted(out, key=lambda c: c.row_id or 0)
 
 
@@ -235,3 +253,249 @@ def evaluate_gold_events(gold_path: Path, truth_path: Path = TRUTH, params: Para
                                                          if n), start, end, it.event_type))
     gold = match(observed, truth)
     return bcubed(([x.key for x in g] for g in cluster(items, params)), gold)
+
+
+# -- the analyst's decisions: merge, split, stance ---------------------------------------------------
+#
+# Kept in ``review_decisions`` (no table of their own): ``claim_table`` "incidents" for a merge or a split
+# (``changes`` holds the events by key, DOCUMENT_ID:EVENT_KEY, which survives re-extraction when the pipeline
+# gives the event the same key) and "documents" for a stance override (``changes`` {"stance": ...}). Their
+# ``status`` is "in_force": `incidex reextract` carries over only the decisions on claims ("active",
+# "orphaned"), and these are not about one claim. Each is also appended to ``audit_log`` (who, when, before,
+# after, why). Decisions apply in the order they were taken: a later merge undoes an earlier split of the same
+# events and the other way round.
+
+INCIDENT_DECISIONS = "incidents"
+STANCE_DECISIONS = "documents"
+IN_FORCE = "in_force"
+
+
+@dataclass
+class Rules:
+    """What the analyst decided: groups of event keys kept together, pairs kept apart, stance per document."""
+
+    must: list[list[str]]
+    cannot: set[tuple[str, str]]
+    stance: dict[str, str]
+
+
+def _json(v: Any) -> Any:
+    return json.loads(v) if isinstance(v, str) else v
+
+
+def load_decisions(conn: Any) -> Rules:
+    from sqlalchemy import select
+
+    from incidex.store.schema import review_decisions as rd
+
+    rows = conn.execute(select(rd.c.claim_table, rd.c.document_id, rd.c.decision, rd.c.changes)
+                        .where(rd.c.claim_table.in_((INCIDENT_DECISIONS, STANCE_DECISIONS)), rd.c.status == IN_FORCE)
+                        .order_by(rd.c.id)).mappings().all()
+    together: set[frozenset[str]] = set()
+    apart: set[frozenset[str]] = set()
+    stance: dict[str, str] = {}
+    for r in rows:
+        ch = _json(r["changes"]) or {}
+        if r["decision"] == "stance":
+            stance[r["document_id"]] = ch["stance"]
+        elif r["decision"] == "merge":
+            keys = ch["events"]
+            pairs = {frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:] if a != b}
+            together |= pairs
+            apart -= pairs
+        elif r["decision"] == "split":
+            pairs = {frozenset((a, b)) for a in ch["apart"] for b in ch["rest"] if a != b}
+            apart |= pairs
+            together -= pairs
+    # groups kept together: connected components of the merge pairs
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in together:
+        a, b = sorted(pair)
+        parent[find(b)] = find(a)
+    groups: dict[str, list[str]] = {}
+    for k in parent:
+        groups.setdefault(find(k), []).append(k)
+    cannot = {tuple(sorted(p)) for p in apart}
+    return Rules([sorted(g) for g in groups.values()], cannot, stance)  # type: ignore[arg-type]
+
+
+def _violations(conn: Any, live: Any, rules: Rules) -> set[str]:
+    """Incidents that break a decision: a split pair in one incident, a merged group over several."""
+    from sqlalchemy import select
+
+    from incidex.store.schema import events, incident_events
+
+    keys = {k for g in rules.must for k in g} | {k for p in rules.cannot for k in p}
+    if not keys:
+        return set()
+    docs = {k.rpartition(":")[0] for k in keys}
+    rows = conn.execute(live.where(events.c.document_id.in_(docs))).mappings().all()
+    row_of = {claim_key(r["document_id"], r["event_key"]): r["id"] for r in rows}
+    ids = [row_of[k] for k in keys if k in row_of]
+    inc_of = dict(conn.execute(select(incident_events.c.event_id, incident_events.c.incident_id)
+                               .where(incident_events.c.event_id.in_(ids))).all())
+
+    def where(k: str) -> str | None:
+        return inc_of.get(row_of[k]) if k in row_of else None
+
+    out: set[str] = set()
+    for a, b in rules.cannot:
+        ia, ib = where(a), where(b)
+        if ia is not None and ia == ib:
+            out.add(ia)
+    for g in rules.must:
+        present = [k for k in g if k in row_of]
+        incs = {where(k) for k in present}
+        if len(incs) > 1:
+            out |= incs - {None}
+    return out
+
+
+def _members(conn: Any, incident_ids: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+    """incident id -> [(event row id, event key)] sorted by row id."""
+    from sqlalchemy import select
+
+    from incidex.store.schema import incident_events as ie
+
+    out: dict[str, list[tuple[int, str]]] = {i: [] for i in incident_ids}
+    for eid, iid, doc, key in conn.execute(select(ie.c.event_id, ie.c.incident_id, ie.c.document_id, ie.c.event_key)
+                                           .where(ie.c.incident_id.in_(list(incident_ids)))).all():
+        out[iid].append((eid, claim_key(doc, key)))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _need_reason(ref: str, reason: str | None) -> str:
+    from incidex.errors import Codes, StoreError
+
+    if not reason or not reason.strip():
+        raise StoreError(Codes.E304, ref=ref, field="reason", detail="every analyst decision records why: give --reason")
+    return reason.strip()
+
+
+def _decide(repo: Repository, table: str, decision: str, anchor: tuple[int, str], changes: dict[str, Any],
+            user: str, reason: str, before: dict[str, Any], after: dict[str, Any], document_id: str | None) -> None:
+    """The decision (kept, applied by every `reconcile`) and its audit entry, in one transaction."""
+    from sqlalchemy import insert
+
+    from incidex.store.repository import utcnow
+    from incidex.store.schema import audit_log, review_decisions
+
+    now = utcnow()
+    with repo.engine.begin() as conn:
+        conn.execute(insert(review_decisions).values(
+            claim_table=table, claim_id=anchor[0], document_id=anchor[1], decision=decision, user_name=user, at=now,
+            reason=reason, claim_kind=table.rstrip("s"), status=IN_FORCE, changes=changes))
+        conn.execute(insert(audit_log).values(
+            at=now, user_name=user, action=decision, claim_table=table, claim_id=None, document_id=document_id,
+            before=before, after=after, reason=reason))
+
+
+def merge_incidents(repo: Repository, incident_ids: Sequence[str], user: str, reason: str | None) -> dict[str, Any]:
+    """The analyst says these incidents are one: kept together by every later `reconcile`, also `--full`."""
+    from incidex.errors import Codes, StoreError
+    from incidex.reconcile.incident import incident_id
+
+    ids = list(dict.fromkeys(incident_ids))
+    why = _need_reason(f"incident:{','.join(ids)}", reason)
+    if len(ids) < 2:
+        raise StoreError(Codes.E304, ref=f"incident:{','.join(ids)}", field="ID", detail="merge needs two incidents or more")
+    with repo.engine.connect() as conn:
+        members = _members(conn, ids)
+    for i, m in members.items():
+        if not m:
+            raise StoreError(Codes.E303, ref=f"incident:{i}", kinds="incident (see `incidex incidents list`)")
+    allm = sorted(x for m in members.values() for x in m)
+    keys = [k for _, k in allm]
+    anchor_doc = keys[0].rpartition(":")[0]
+    before = {"incidents": {i: [k for _, k in m] for i, m in members.items()}}
+    after = {"incidents": {incident_id(keys[0]): keys}}
+    _decide(repo, INCIDENT_DECISIONS, "merge", (allm[0][0], anchor_doc), {"events": keys, "incidents": ids},
+            user, why, before, after, None)
+    res = reconcile(repo)
+    return {"before": before, "after": after, "result": res.__dict__}
+
+
+def split_incident(repo: Repository, incident: str, event_refs: Sequence[str], user: str,
+                   reason: str | None) -> dict[str, Any]:
+    """The analyst says these events of an incident are another happening: kept apart from the rest by every
+    later `reconcile`. An event is given as ``event:ID`` / ``ID`` (the store's id, `incidex review list`) or
+    ``DOCUMENT_ID:EVENT_KEY`` (a unique prefix of the document id will do, as `incidents show` prints)."""
+    from incidex.errors import Codes, StoreError
+    from incidex.reconcile.incident import incident_id
+
+    ref = f"incident:{incident}"
+    why = _need_reason(ref, reason)
+    with repo.engine.connect() as conn:
+        members = _members(conn, [incident])[incident]
+    if not members:
+        raise StoreError(Codes.E303, ref=ref, kinds="incident (see `incidex incidents list`)")
+    chosen: set[str] = set()
+    for e in event_refs:
+        found = _find_member(members, e)
+        if found is None:
+            raise StoreError(Codes.E304, ref=ref, field="events",
+                             detail=f"{e} is not an event of this incident ({', '.join(k for _, k in members)})")
+        chosen.add(found)
+    part = [m for m in members if m[1] in chosen]
+    rest = [m for m in members if m[1] not in chosen]
+    if not part or not rest:
+        raise StoreError(Codes.E304, ref=ref, field="events", detail="name some, not all, of the incident's events")
+    before = {"incidents": {incident: [k for _, k in members]}}
+    after = {"incidents": {incident_id(g[0][1]): [k for _, k in g] for g in (rest, part)}}
+    anchor = part[0]
+    _decide(repo, INCIDENT_DECISIONS, "split", (anchor[0], anchor[1].rpartition(":")[0]),
+            {"apart": [k for _, k in part], "rest": [k for _, k in rest], "incident": incident},
+            user, why, before, after, None)
+    res = reconcile(repo)
+    return {"before": before, "after": after, "result": res.__dict__}
+
+
+def _find_member(members: list[tuple[int, str]], ref: str) -> str | None:
+    num = ref.removeprefix("event:")
+    if num.isdigit():
+        return next((k for rid, k in members if rid == int(num)), None)
+    doc, _, key = ref.rpartition(":")
+    hits = [k for _, k in members if k.rpartition(":")[2] == key and k.startswith(doc)]
+    return hits[0] if len(hits) == 1 else None
+
+
+STANCES = ("neutral", "advocacy")
+
+
+def set_stance(repo: Repository, doc: str, stance: str, user: str, reason: str | None) -> dict[str, Any]:
+    """The analyst overrides a document's stance; reconciliation uses it (by_stance, disputes, flags) from now
+    on. The stored document and its extraction keep the machine's stance; the override lives in
+    ``review_decisions`` (and the audit log) and is applied by every `reconcile`."""
+    from sqlalchemy import select
+
+    from incidex.errors import Codes, StoreError
+    from incidex.services.reextract import _resolve
+    from incidex.store.schema import incident_events
+
+    stance = stance.strip()
+    if stance.startswith("party:"):
+        stance = "party:" + stance.partition(":")[2].strip()
+    ref = f"document:{doc}"
+    why = _need_reason(ref, reason)
+    if stance not in STANCES and not (stance.startswith("party:") and len(stance) > len("party:")):
+        raise StoreError(Codes.E304, ref=ref, field="stance", detail="neutral, advocacy or party:<name>")
+    doc_id = _resolve(repo, doc)
+    row = repo.document_text(doc_id)
+    if row is None:
+        raise StoreError(Codes.E304, ref=ref, field="doc", detail=f"no such document {doc}")
+    with repo.engine.connect() as conn:
+        old = load_decisions(conn).stance.get(doc_id, row["stance"] or "neutral")
+        incs = set(conn.execute(select(incident_events.c.incident_id)
+                                .where(incident_events.c.document_id == doc_id)).scalars())
+    _decide(repo, STANCE_DECISIONS, "stance", (0, doc_id), {"stance": stance}, user, why,
+            {"stance": old}, {"stance": stance}, doc_id)
+    res = reconcile(repo, refresh=incs)
+    return {"document_id": doc_id, "before": old, "after": stance, "result": res.__dict__}

@@ -159,21 +159,24 @@ class Repository:
             created_at=utcnow(), is_current=True, warnings=list(rec.warnings),
         ).returning(extraction_runs.c.id)).scalar_one()
         own = {"document_id": d.id, "run_id": run_id}
+        # one executemany per table (ids come back in row order), not one statement per claim
+        ev_ids = _insert_ids(conn, events, [{**own, "ordinal": i, **m.event_cols(e)} for i, e in enumerate(rec.events)])
+        loc_rows: list[dict[str, Any]] = []
+        act_rows: list[dict[str, Any]] = []
         cas_rows: list[dict[str, Any]] = []
-        for i, e in enumerate(rec.events):
-            eid = conn.execute(insert(events).values(**own, ordinal=i, **m.event_cols(e)).returning(events.c.id)).scalar_one()
+        for e, eid in zip(rec.events, ev_ids, strict=True):
             part = {"document_id": d.id, "event_id": eid}
-            if e.locations:
-                conn.execute(insert(event_locations), [{**part, "ordinal": j, **m.location_cols(x)}
-                                                       for j, x in enumerate(e.locations)])
-            if e.actors:
-                conn.execute(insert(event_actors), [{**part, "ordinal": j, **m.actor_cols(x)}
-                                                    for j, x in enumerate(e.actors)])
+            loc_rows += [{**part, "ordinal": j, **m.location_cols(x)} for j, x in enumerate(e.locations)]
+            act_rows += [{**part, "ordinal": j, **m.actor_cols(x)} for j, x in enumerate(e.actors)]
             cas_rows += [{**part, "aggregate_id": None, "ordinal": j, **m.casualty_cols(x)}
                          for j, x in enumerate(e.casualties)]
-        for i, a in enumerate(rec.aggregates):
-            aid = conn.execute(insert(aggregates).values(**own, ordinal=i, **m.aggregate_cols(a))
-                               .returning(aggregates.c.id)).scalar_one()
+        if loc_rows:
+            conn.execute(insert(event_locations), loc_rows)
+        if act_rows:
+            conn.execute(insert(event_actors), act_rows)
+        ag_ids = _insert_ids(conn, aggregates, [{**own, "ordinal": i, **m.aggregate_cols(a)}
+                                                for i, a in enumerate(rec.aggregates)])
+        for a, aid in zip(rec.aggregates, ag_ids, strict=True):
             cas_rows += [{"document_id": d.id, "event_id": None, "aggregate_id": aid, "ordinal": j,
                           **m.casualty_cols(x)} for j, x in enumerate(a.casualties)]
         if cas_rows:
@@ -437,6 +440,14 @@ def parse_ref(ref: str) -> tuple[str, int]:
     if kind not in CLAIM_TABLES or not num.isdigit():
         raise StoreError(Codes.E303, ref=ref, kinds=", ".join(CLAIM_TABLES))
     return kind, int(num)
+
+
+def _insert_ids(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one executemany; their new ids, in the order of ``rows``."""
+    if not rows:
+        return []
+    res = conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows)
+    return [int(i) for i in res.scalars()]
 
 
 def _group(rows: list[Any], key: str, fn: Callable[[Any], Any]) -> dict[Any, list[Any]]:

@@ -100,6 +100,7 @@ events = Table(
     *_span(),  # the first evidence sentence: what the claim is anchored to
     Index("ix_events_date", "date_start", "date_end"),
     Index("ix_events_type", "event_type", "sub_type"),
+    Index("ix_events_type_date", "event_type", "date_start", "id"),  # query by type + date range, in date order
 )
 
 def _part() -> list[Column]:  # type: ignore[type-arg]
@@ -128,6 +129,7 @@ event_locations = Table(
     Column("candidates", Integer, nullable=False),
     *_span(),
     Index("ix_event_locations_lat_lon", "lat", "lon"),
+    Index("ix_event_locations_event_lon_lat", "event_id", "lon", "lat"),  # bbox test of an event's places
 )
 
 event_actors = Table(
