@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from incidex.config import get_settings
 from incidex.domain.document import RawDocument
 from incidex.domain.models import Extraction
 from incidex.errors import IncidexError
+
+if TYPE_CHECKING:  # the pipeline (spaCy, scikit-learn) is imported lazily at run time
+    from incidex.pipeline.assemble import Extractor
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,10 @@ def read_documents(inputs: list[str], opts: ExtractOptions) -> Iterator[RawDocum
             yield InputError(Codes.E103, path=str(p), detail=exc.strerror or type(exc).__name__)
 
 
-_EXTRACTOR = None
+_EXTRACTOR: Extractor | None = None
 
 
-def default_extractor() -> object:
+def default_extractor() -> Extractor:
     """The process-wide extractor: spaCy model and gazetteer loaded once."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
@@ -69,13 +73,10 @@ def default_extractor() -> object:
 
 
 def extract_documents(
-    inputs: list[str], opts: ExtractOptions | None = None, extractor: object | None = None
+    inputs: list[str], opts: ExtractOptions | None = None, extractor: Extractor | None = None
 ) -> Iterator[tuple[RawDocument, Extraction] | IncidexError]:
-    from incidex.pipeline.assemble import Extractor
-
     opts = opts or ExtractOptions()
     ex = extractor or default_extractor()
-    assert isinstance(ex, Extractor)
     batch: list[RawDocument] = []
 
     def flush() -> Iterator[tuple[RawDocument, Extraction]]:
@@ -94,12 +95,9 @@ def extract_documents(
 
 
 def extract_text(text: str, published: str | None = None, publisher: str | None = None,
-                 extractor: object | None = None) -> Extraction:
+                 extractor: Extractor | None = None) -> Extraction:
     """Convenience for tests and the API: one text in, one record out."""
-    from incidex.pipeline.assemble import Extractor
-
     ex = extractor or default_extractor()
-    assert isinstance(ex, Extractor)
     return ex.extract(RawDocument(text=text, origin="<text>", published=published, publisher=publisher,
                                   source_name=publisher))
 
