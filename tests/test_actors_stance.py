@@ -41,3 +41,10 @@ def test_stance_from_publisher_and_from_self_glorification():
     stance, ev = infer_stance(text, None, find_framing(text), AZ_GAZ)
     assert stance == "party:Azerbaijan" and ev
     assert infer_stance("Shelling was reported in Barda, officials said.", None, [], AZ_GAZ)[0] == "neutral"
+
+
+def test_a_word_ending_in_at_is_not_a_target_cue():
+    # "denied that Armenian forces shelled ...": "that" ends in "at" but is no preposition
+    text = "The office denied that the armed forces of Armenia shelled the town."
+    a = find_actors(text, AZ_GAZ)[0]
+    assert role_of(text, a, None, 0) == "initiator"

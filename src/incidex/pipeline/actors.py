@@ -128,7 +128,7 @@ def to_actor(text: str, a: ActorMention, role: str) -> Actor:
 
 
 _TARGET_BEFORE = re.compile(
-    r"(?:against|on|at|targeting|targeted|positions of|attacking|attacked|shelled|shelling|struck|hit|killing|killed|"
+    r"\b(?:against|on|at|targeting|targeted|positions of|attacking|attacked|shelled|shelling|struck|hit|killing|killed|"
     r"ambushed|ambushing|bombed|bombing|raided|raiding|abducted|kidnapped|arrested|detained|fired on|opened fire on|clashed with|fought|fighting)"
     r"\s+(?:the\s+)?(?:positions\s+of\s+(?:the\s+)?)?$",
     re.I,
