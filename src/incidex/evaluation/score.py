@@ -32,6 +32,7 @@ from datetime import date, timedelta
 
 from incidex.domain.geo import haversine_km
 from incidex.domain.models import Casualty, Event, Extraction
+from incidex.domain.neutrality import NEUTRALITY_PREFIXES
 from incidex.evaluation.gold import GoldCasualty, GoldDoc
 
 MATCH_KM = 30.0
@@ -39,10 +40,6 @@ DATE_TOLERANCE = timedelta(days=1)
 ACC_KM = 161.0
 MAX_ERROR_KM = 20039.0  # half the equator: the largest possible error, given to unresolved toponyms
 
-NEUTRALITY_PREFIXES = (
-    "glorious", "martyr", "heroic", "liberat", "aggressor", "terrorist", "barbar", "atrocit", "enemy", "fascist",
-    "nazi", "invader", "occupier", "puppet", "bandit", "heinous", "treacherous",
-)
 _PREFIX_RE = re.compile(r"\b(?:" + "|".join(NEUTRALITY_PREFIXES) + r")\w*", re.I)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|«[^»]*»")
 

@@ -24,6 +24,7 @@ from incidex.domain.models import (
     Source,
     Span,
 )
+from incidex.domain.neutrality import NEUTRALITY_PREFIXES
 from incidex.domain.taxonomy import SUB_TYPES, precedence
 from incidex.pipeline import events as ev
 from incidex.pipeline.actors import ActorMention, find_actors, role_of, to_actor
@@ -171,8 +172,7 @@ def _claimant(raw: RawDocument) -> str:
 
 
 # stems that must never appear unquoted in the system's own words (gold-format.md's neutrality rule)
-_STEMS = re.compile(r"\b(?:glorious|martyr|heroic|liberat|aggressor|terrorist|barbar|atrocit|enemy|fascist|nazi|"
-                    r"invader|occupier|puppet|bandit|heinous|treacherous)\w*", re.I)
+_STEMS = re.compile(r"\b(?:" + "|".join(NEUTRALITY_PREFIXES) + r")\w*", re.I)
 
 
 @lru_cache(maxsize=4096)

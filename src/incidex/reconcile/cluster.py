@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from incidex.domain.geo import haversine_km as _haversine
+
 # ACLED event types that can describe one happening seen from different sides: an air strike reported
 # by one side and a clash reported by the other, shelling of a town and an attack on its civilians.
 # Protests, riots and strategic developments are their own world (a protest and a battle never merge).
@@ -109,9 +111,7 @@ def day_gap(a: Item, b: Item) -> int | None:
 
 
 def haversine_km(p: tuple[float, float], q: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (p[0], p[1], q[0], q[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return _haversine(p[0], p[1], q[0], q[1])
 
 
 def distance_km(a: Item, b: Item) -> float | None:
