@@ -45,9 +45,9 @@ lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-bench: install gazetteer
-	$(BIN)/python benchmarks/bench_extract.py --record docs/PERFORMANCE.md
-	$(BIN)/python benchmarks/bench_store.py --record docs/PERFORMANCE.md
+# every benchmarks/bench_*.py, each recording its section of docs/PERFORMANCE.md
+bench: dev gazetteer
+	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b --record docs/PERFORMANCE.md; done
 
 eval: dev gazetteer
 	$(BIN)/incidex eval report --out docs/EVALUATION.md
