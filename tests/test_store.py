@@ -123,23 +123,25 @@ _KILLABLE = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from tests.store_fixtures import CannedExtractor
+    from incidex.services.extract import ExtractOptions
     from incidex.services.ingest import ingest
     from incidex.store.repository import Repository
 
     repo = Repository.open({url!r})
-    real_insert = repo._insert
+    real_insert = repo._insert_runs
     n = 0
 
-    def slow_insert(conn, rec, prov):
+    def slow_insert(conn, items):
         global n
-        real_insert(conn, rec, prov)  # every row of the document is written, not yet committed
+        ids = real_insert(conn, items)  # every row of the batch is written, not yet committed
         n += 1
         if n == {stop_at}:
             print("MIDWAY", flush=True)
             time.sleep(120)
+        return ids
 
-    repo._insert = slow_insert
-    for r in ingest([{folder!r}], repo, extractor=CannedExtractor()):
+    repo._insert_runs = slow_insert
+    for r in ingest([{folder!r}], repo, ExtractOptions(batch_size=2), extractor=CannedExtractor()):
         print("stored" if r.stored else "skipped", flush=True)
 """)
 
@@ -149,7 +151,7 @@ def test_a_sigkilled_ingest_leaves_no_half_stored_document(db_url: str, tmp_path
 
     folder = tmp_path / "batch"
     write_docs(folder, 5)
-    script = _KILLABLE.format(root=str(Path(__file__).resolve().parents[1]), url=db_url, folder=str(folder), stop_at=3)
+    script = _KILLABLE.format(root=str(Path(__file__).resolve().parents[1]), url=db_url, folder=str(folder), stop_at=2)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert proc.stdout is not None
@@ -169,7 +171,7 @@ def test_a_sigkilled_ingest_leaves_no_half_stored_document(db_url: str, tmp_path
 
     repo = _repo(db_url)
     try:
-        assert _counts(repo) == _expected(2)  # the third document left nothing behind
+        assert _counts(repo) == _expected(2)  # the second batch (documents 3 and 4) left nothing behind
         for rec in repo.iter_records():
             assert len(rec.record.events) == 1 and len(rec.record.framing) == 1
         results = list(ingest([str(folder)], repo, extractor=CannedExtractor()))

@@ -142,7 +142,7 @@ def carry_over(conn: Connection, rec: Extraction, prov: Provenance, user: str,
     from sqlalchemy import func, insert, select, update
 
     from incidex.store.mapping import VALIDATORS
-    from incidex.store.repository import ReextractOutcome, _jsonable, utcnow
+    from incidex.store.repository import ReextractOutcome, _jsonable, sync_place_search, utcnow
     from incidex.store.schema import (
         CLAIM_TABLES,
         aggregates,
@@ -282,6 +282,7 @@ def carry_over(conn: Connection, rec: Extraction, prov: Provenance, user: str,
             return
         t = tables[tname]
         conn.execute(update(t).where(t.c.id == new_id).values(**changes, review_status=status))
+        sync_place_search(conn, tname, [new_id])
         if was_orphan:  # no longer waiting for the analyst: the old claim gets its status back
             conn.execute(update(t).where(t.c.id == old_id).values(review_status=status))
         move_decisions(tname, old_id, new)

@@ -128,8 +128,15 @@ event_locations = Table(
     Column("gazetteer_id", String(64)),
     Column("candidates", Integer, nullable=False),
     *_span(),
+    # the search index of places: copies of the event's type and start date and the place's 1-degree grid cell
+    # (incidex.domain.geo.grid_cell), kept in step by the repository, so that "type + date range + bounding box"
+    # is one index range scan per cell on both SQLite and PostgreSQL
+    Column("event_type", String(40)),
+    Column("event_date", String(10)),
+    Column("cell", Integer),
     Index("ix_event_locations_lat_lon", "lat", "lon"),
     Index("ix_event_locations_event_lon_lat", "event_id", "lon", "lat"),  # bbox test of an event's places
+    Index("ix_event_locations_search", "event_type", "cell", "event_date", "event_id"),
 )
 
 event_actors = Table(
