@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from incidex.domain.document import RawDocument
@@ -181,3 +182,24 @@ def test_cli_reconcile_list_and_show(tmp_path: Path) -> None:
         assert expected in table.output, expected
     missing = CliRunner().invoke(app, ["incidents", "show", "inc-nope", "--db", url])
     assert missing.exit_code == 2 and "error [E303]" in missing.output
+
+
+def test_full_reconcile_streams_pages_and_windows_with_the_same_incidents(db_url: str, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole store read one event per page and clustered one day per window gives the incidents of the
+    in-memory clustering of the same records."""
+    import incidex.reconcile.stream as stream
+    import incidex.services.reconcile as svc
+    from incidex.store.repository import Repository
+
+    repo = Repository.open(db_url)
+    try:
+        _ingest(repo, _write(tmp_path / "a", list(DOCS)))
+        expected = sorted((i["id"], len(i["events"])) for i in svc.reconcile_records(record(n) for n in DOCS))
+        monkeypatch.setattr(svc, "FULL_PAGE", 1)
+        monkeypatch.setattr(stream, "WINDOW_DAYS", 1)
+        res = svc.reconcile(repo, full=True)
+        assert res.incidents_total == len(expected) == 2
+        assert sorted((i["id"], len(i["events"])) for i in svc.list_incidents(repo)) == expected
+    finally:
+        repo.close()

@@ -59,7 +59,7 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
     """Group the new events; ``refresh`` names incidents to rewrite although their membership did not change
     (a document's stance was overridden). The analyst's merges and splits (``review_decisions`` of kind
     ``incidents``) are honoured on every run: an incident that breaks one is grouped again."""
-    from sqlalchemy import delete, func, insert, or_, select
+    from sqlalchemy import delete, func, or_, select
 
     from incidex.store.repository import utcnow
     from incidex.store.schema import events, extraction_runs, incident_events, incidents
@@ -67,10 +67,12 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
     live = (select(events.c.id, events.c.document_id, events.c.event_key, events.c.date_start, events.c.date_end)
             .join(extraction_runs, extraction_runs.c.id == events.c.run_id)
             .where(extraction_runs.c.is_current, events.c.review_status != "rejected"))
+    if not full:  # the first run over a store is a full one: streamed, whatever the size of the store
+        with repo.engine.connect() as conn:
+            full = conn.execute(select(incidents.c.id).limit(1)).first() is None
+    if full:
+        return _reconcile_full(repo, params)
     with repo.engine.begin() as conn:
-        if full:
-            conn.execute(delete(incident_events))
-            conn.execute(delete(incidents))
         # memberships of events that are gone (rejected, re-extracted) no longer count
         gone = select(incident_events.c.event_id).where(incident_events.c.event_id.not_in(live.with_only_columns(events.c.id)))
         stale = set(conn.execute(select(incident_events.c.incident_id).where(incident_events.c.event_id.in_(gone))).scalars())
@@ -131,13 +133,7 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
             # events that were in it and went elsewhere (a split) are written with their own group
             conn.execute(delete(incident_events).where(incident_events.c.incident_id == inc["id"]))
             conn.execute(delete(incidents).where(incidents.c.id == inc["id"]))
-            conn.execute(insert(incidents).values(
-                id=inc["id"], event_type=inc["event_type"], sub_type=inc["sub_type"],
-                date_start=inc["date"]["start"], date_end=inc["date"]["end"], sources=inc["sources"]["count"],
-                flags=inc["flags"], data=inc, updated_at=now))
-            conn.execute(insert(incident_events), [
-                {"event_id": m.payload.row_id, "incident_id": inc["id"], "document_id": m.document_id,
-                 "event_key": m.payload.event.id} for m in g])
+            _write_incidents(conn, [(inc, g)], now)
             written += 1
         # incidents that lost all their members to another one (a new report bridged two)
         orphans = [i for i in touched | set(member_of.values()) if i not in keep]
@@ -146,6 +142,85 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
             conn.execute(delete(incidents).where(incidents.c.id.in_(orphans)))
         total = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
     return ReconcileResult(len(new), written, len(orphans), int(total))
+
+
+FULL_PAGE = 2_000  # events read per query when reconciling the whole store
+
+
+def _reconcile_full(repo: Repository, params: Params) -> ReconcileResult:
+    """Forget every incident and group all current events again, streamed by time window: the events are
+    read in date order a page at a time and each incident is written as soon as it is closed
+    (``incidex.reconcile.stream``), so memory holds one window, whatever the size of the store."""
+    from sqlalchemy import delete, func, select, tuple_
+
+    from incidex.reconcile.stream import cluster_stream
+    from incidex.store.repository import utcnow
+    from incidex.store.schema import events, extraction_runs, incident_events, incidents
+
+    live = (select(events.c.id, events.c.document_id, events.c.event_key, events.c.date_start, events.c.date_end)
+            .join(extraction_runs, extraction_runs.c.id == events.c.run_id)
+            .where(extraction_runs.c.is_current, events.c.review_status != "rejected"))
+    with repo.engine.begin() as conn:
+        conn.execute(delete(incident_events))
+        conn.execute(delete(incidents))
+        rules = load_decisions(conn)
+    seen = 0
+
+    def claims() -> Iterable[Item]:
+        nonlocal seen
+        # undated events first (they never merge, unless an analyst merged them), then by start date
+        with repo.engine.connect() as conn:
+            undated = conn.execute(live.where(events.c.date_start.is_(None))).mappings().all()
+        for k in range(0, len(undated), FULL_PAGE):
+            page = undated[k:k + FULL_PAGE]
+            seen += len(page)
+            yield from (to_item(c, c.row_id or 0) for c in _load_claims(repo, {r["id"]: r for r in page}, rules.stance))
+        after: tuple[str, int] | None = None
+        while True:
+            q = live.where(events.c.date_start.is_not(None))
+            if after:
+                q = q.where(tuple_(events.c.date_start, events.c.id) > tuple_(*after))
+            with repo.engine.connect() as conn:
+                rows = conn.execute(q.order_by(events.c.date_start, events.c.id).limit(FULL_PAGE)).mappings().all()
+            if not rows:
+                return
+            after = (rows[-1]["date_start"], rows[-1]["id"])
+            seen += len(rows)
+            items = [to_item(c, c.row_id or 0) for c in _load_claims(repo, {r["id"]: r for r in rows}, rules.stance)]
+            yield from sorted(items, key=lambda x: (x.start is None, x.start, x.seq))
+
+    written = 0
+    now = utcnow()
+    batch: list[tuple[dict[str, Any], list[Item]]] = []
+    for g in cluster_stream(claims(), params, must=rules.must, cannot=rules.cannot):
+        g = sorted(g, key=lambda x: (x.seq, x.key))
+        batch.append((build_incident(g), g))
+        if len(batch) >= 500:
+            with repo.engine.begin() as conn:
+                _write_incidents(conn, batch, now)
+            written += len(batch)
+            batch = []
+    with repo.engine.begin() as conn:
+        _write_incidents(conn, batch, now)
+        written += len(batch)
+        total = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
+    return ReconcileResult(seen, written, 0, int(total))
+
+
+def _write_incidents(conn: Any, groups: Sequence[tuple[dict[str, Any], Sequence[Item]]], now: Any) -> None:
+    from sqlalchemy import insert
+
+    from incidex.store.schema import incident_events, incidents
+
+    if not groups:
+        return
+    conn.execute(insert(incidents), [dict(
+        id=inc["id"], event_type=inc["event_type"], sub_type=inc["sub_type"], date_start=inc["date"]["start"],
+        date_end=inc["date"]["end"], sources=inc["sources"]["count"], flags=inc["flags"], data=inc, updated_at=now)
+        for inc, _ in groups])
+    conn.execute(insert(incident_events), [
+        {"event_id": m.payload.row_id, "incident_id": inc["id"], "document_id": m.document_id,
+         "event_key": m.payload.event.id} for inc, g in groups for m in g])
 
 
 def _load_claims(repo: Repository, rows_by_id: dict[int, Any], stance: dict[str, str] | None = None) -> list[Claim]:
@@ -232,6 +307,13 @@ def evaluate_demo_extracted(truth_path: Path = TRUTH, params: Params = DEFAULT) 
 def evaluate_gold_events(gold_path: Path, truth_path: Path = TRUTH, params: Params = DEFAULT) -> BCubed:
     """The clustering alone: cluster the hand-annotated events of the gold file (eval/gold/demo.jsonl)."""
     truth = load_truth(json.loads(truth_path.read_text(encoding="utf-8")))
+    items, observed = gold_items(gold_path)
+    gold = match(observed, truth)
+    return bcubed(([x.key for x in g] for g in cluster(items, params)), gold)
+
+
+def gold_items(gold_path: Path) -> tuple[list[Item], list[Observed]]:
+    """The events of a gold file as clustering items, and as the truth matcher sees them."""
     items: list[Item] = []
     observed: list[Observed] = []
     for line in gold_path.read_text(encoding="utf-8").splitlines():
@@ -251,8 +333,7 @@ def evaluate_gold_events(gold_path: Path, truth_path: Path = TRUTH, params: Para
             items.append(it)
             observed.append(Observed(it.key, name, tuple(n for n in (loc.get("name"), loc.get("name_as_written"))
                                                          if n), start, end, it.event_type))
-    gold = match(observed, truth)
-    return bcubed(([x.key for x in g] for g in cluster(items, params)), gold)
+    return items, observed
 
 
 # -- the analyst's decisions: merge, split, stance ---------------------------------------------------
