@@ -209,3 +209,32 @@ def test_parquet_export_reads_back_typed(tmp_path: Path) -> None:
     assert (row["place"], row["lat"], row["lon"]) == ("Ganja", 40.68, 46.36)
     to_stdout = CliRunner().invoke(app, ["export", "-f", "parquet", "--db", url])
     assert to_stdout.exit_code == 2 and "error [E309]" in to_stdout.output
+
+
+def test_parquet_and_the_sqlite_file_open_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
+    import datetime
+    import sqlite3
+
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    from incidex.cli.main import app
+
+    db = tmp_path / "s.sqlite"
+    _filled(f"sqlite:///{db}", 2, tmp_path).close()
+    out = tmp_path / "events.parquet"
+    assert CliRunner().invoke(app, ["export", "-f", "parquet", "-o", str(out), "--db", str(db)]).exit_code == 0
+    df = pd.read_parquet(out)
+    assert len(df) == 2 and set(df["place"]) == {"Ganja"} and df["fatalities_lowest"].tolist() == [5, 5]
+    pf = pl.read_parquet(out)
+    assert pf.height == 2 and pf["lat"].to_list() == [40.68, 40.68]
+    with duckdb.connect() as con:
+        got = con.execute(f"SELECT count(*), min(date_start) FROM read_parquet('{out}')").fetchall()
+    assert got == [(2, datetime.date(2020, 10, 4))]
+    # the store itself: plain tables with names a person understands, readable without incidex
+    with sqlite3.connect(db) as conn:
+        events = pd.read_sql("SELECT e.event_type, l.name AS place, d.publisher FROM events e "
+                             "JOIN event_locations l ON l.event_id = e.id JOIN documents d ON d.id = e.document_id",
+                             conn)
+    assert events["place"].tolist() == ["Ganja", "Ganja"] and events["event_type"].nunique() == 1
