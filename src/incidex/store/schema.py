@@ -136,7 +136,8 @@ event_locations = Table(
     Column("cell", Integer),
     Index("ix_event_locations_lat_lon", "lat", "lon"),
     Index("ix_event_locations_event_lon_lat", "event_id", "lon", "lat"),  # bbox test of an event's places
-    Index("ix_event_locations_search", "event_type", "cell", "event_date", "event_id"),
+    # covering: the candidates of a page come from the index alone, already in date order
+    Index("ix_event_locations_search", "event_type", "cell", "event_date", "event_id", "lat", "lon"),
 )
 
 event_actors = Table(

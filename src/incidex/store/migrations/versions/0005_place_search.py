@@ -31,7 +31,8 @@ def upgrade() -> None:
     col = f"CAST({floor}(lon + 180) AS INTEGER)"
     op.execute(f"UPDATE event_locations SET cell = (CASE WHEN {row} > 179 THEN 179 ELSE {row} END) * 360 "
                f"+ (CASE WHEN {col} > 359 THEN 359 ELSE {col} END) WHERE lat IS NOT NULL AND lon IS NOT NULL")
-    op.create_index('ix_event_locations_search', 'event_locations', ['event_type', 'cell', 'event_date', 'event_id'])
+    op.create_index('ix_event_locations_search', 'event_locations',
+                    ['event_type', 'cell', 'event_date', 'event_id', 'lat', 'lon'])
 
 
 def downgrade() -> None:
