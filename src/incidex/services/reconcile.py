@@ -14,7 +14,7 @@ are left out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -147,64 +147,172 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
 FULL_PAGE = 2_000  # events read per query when reconciling the whole store
 
 
+def _live() -> Any:
+    """The events that take part: of current extraction runs, not rejected."""
+    from sqlalchemy import select
+
+    from incidex.store.schema import events, extraction_runs
+
+    return (select(events.c.id, events.c.document_id, events.c.event_key, events.c.date_start, events.c.date_end)
+            .join(extraction_runs, extraction_runs.c.id == events.c.run_id)
+            .where(extraction_runs.c.is_current, events.c.review_status != "rejected"))
+
+
+def _items_in_order(repo: Repository, stance: dict[str, str], lo: str | None = None, hi: str | None = None,
+                    undated: bool = False) -> Iterator[Item]:
+    """Clustering items of the live events, undated ones (``undated``) or those starting in [lo, hi), in date
+    order, read ``FULL_PAGE`` at a time (keyset)."""
+    from sqlalchemy import tuple_
+
+    from incidex.store.schema import events
+
+    base = _live()
+    if undated:
+        base = base.where(events.c.date_start.is_(None))
+    else:
+        base = base.where(events.c.date_start.is_not(None))
+        if lo:
+            base = base.where(events.c.date_start >= lo)
+        if hi:
+            base = base.where(events.c.date_start < hi)
+    after: tuple[str, int] | None = None
+    order = (events.c.date_start, events.c.id) if not undated else (events.c.id,)
+    while True:
+        q = base
+        if after is not None:
+            q = q.where(tuple_(*order) > tuple_(*after) if not undated else events.c.id > after[1])
+        with repo.engine.connect() as conn:
+            rows = conn.execute(q.order_by(*order).limit(FULL_PAGE)).mappings().all()
+        if not rows:
+            return
+        after = (rows[-1]["date_start"], rows[-1]["id"])
+        items = [to_item(c, c.row_id or 0) for c in _load_claims(repo, {r["id"]: r for r in rows}, stance)]
+        yield from sorted(items, key=lambda x: (x.start is None, x.start, x.seq))
+
+
+def _clear_incidents(repo: Repository) -> Rules:
+    from sqlalchemy import delete
+
+    from incidex.store.schema import incident_events, incidents
+
+    with repo.engine.begin() as conn:
+        conn.execute(delete(incident_events))
+        conn.execute(delete(incidents))
+        return load_decisions(conn)
+
+
+class _Writer:
+    """Incidents written 500 to a transaction as they are closed."""
+
+    def __init__(self, repo: Repository) -> None:
+        from incidex.store.repository import utcnow
+
+        self.repo, self.now, self.written = repo, utcnow(), 0
+        self.batch: list[tuple[dict[str, Any], list[Item]]] = []
+
+    def add(self, g: Sequence[Item]) -> None:
+        g = sorted(g, key=lambda x: (x.seq, x.key))
+        self.batch.append((build_incident(g), g))
+        if len(self.batch) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            with self.repo.engine.begin() as conn:
+                _write_incidents(conn, self.batch, self.now)
+            self.written += len(self.batch)
+            self.batch = []
+
+
+def _total(repo: Repository) -> int:
+    from sqlalchemy import func, select
+
+    from incidex.store.schema import incidents
+
+    with repo.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(incidents)).scalar_one())
+
+
 def _reconcile_full(repo: Repository, params: Params) -> ReconcileResult:
     """Forget every incident and group all current events again, streamed by time window: the events are
     read in date order a page at a time and each incident is written as soon as it is closed
     (``incidex.reconcile.stream``), so memory holds one window, whatever the size of the store."""
-    from sqlalchemy import delete, func, select, tuple_
+    from itertools import chain
 
     from incidex.reconcile.stream import cluster_stream
-    from incidex.store.repository import utcnow
-    from incidex.store.schema import events, extraction_runs, incident_events, incidents
 
-    live = (select(events.c.id, events.c.document_id, events.c.event_key, events.c.date_start, events.c.date_end)
-            .join(extraction_runs, extraction_runs.c.id == events.c.run_id)
-            .where(extraction_runs.c.is_current, events.c.review_status != "rejected"))
-    with repo.engine.begin() as conn:
-        conn.execute(delete(incident_events))
-        conn.execute(delete(incidents))
-        rules = load_decisions(conn)
+    rules = _clear_incidents(repo)
     seen = 0
 
-    def claims() -> Iterable[Item]:
+    def counted(xs: Iterable[Item]) -> Iterator[Item]:
         nonlocal seen
-        # undated events first (they never merge, unless an analyst merged them), then by start date
-        with repo.engine.connect() as conn:
-            undated = conn.execute(live.where(events.c.date_start.is_(None))).mappings().all()
-        for k in range(0, len(undated), FULL_PAGE):
-            page = undated[k:k + FULL_PAGE]
-            seen += len(page)
-            yield from (to_item(c, c.row_id or 0) for c in _load_claims(repo, {r["id"]: r for r in page}, rules.stance))
-        after: tuple[str, int] | None = None
-        while True:
-            q = live.where(events.c.date_start.is_not(None))
-            if after:
-                q = q.where(tuple_(events.c.date_start, events.c.id) > tuple_(*after))
-            with repo.engine.connect() as conn:
-                rows = conn.execute(q.order_by(events.c.date_start, events.c.id).limit(FULL_PAGE)).mappings().all()
-            if not rows:
-                return
-            after = (rows[-1]["date_start"], rows[-1]["id"])
-            seen += len(rows)
-            items = [to_item(c, c.row_id or 0) for c in _load_claims(repo, {r["id"]: r for r in rows}, rules.stance)]
-            yield from sorted(items, key=lambda x: (x.start is None, x.start, x.seq))
+        for x in xs:
+            seen += 1
+            yield x
 
-    written = 0
-    now = utcnow()
-    batch: list[tuple[dict[str, Any], list[Item]]] = []
-    for g in cluster_stream(claims(), params, must=rules.must, cannot=rules.cannot):
-        g = sorted(g, key=lambda x: (x.seq, x.key))
-        batch.append((build_incident(g), g))
-        if len(batch) >= 500:
-            with repo.engine.begin() as conn:
-                _write_incidents(conn, batch, now)
-            written += len(batch)
-            batch = []
-    with repo.engine.begin() as conn:
-        _write_incidents(conn, batch, now)
-        written += len(batch)
-        total = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
-    return ReconcileResult(seen, written, 0, int(total))
+    out = _Writer(repo)
+    items = chain(_items_in_order(repo, rules.stance, undated=True), _items_in_order(repo, rules.stance))
+    for g in cluster_stream(counted(items), params, must=rules.must, cannot=rules.cannot):
+        out.add(g)
+    out.flush()
+    return ReconcileResult(seen, out.written, 0, _total(repo))
+
+
+def reconcile_partitioned(repo: Repository, params: Params = DEFAULT, days: int = 180,
+                          map_fn: Callable[..., Iterable[Any]] = map) -> ReconcileResult:
+    """``--full`` split into time partitions of ``days`` days, each clustered and written by
+    ``reconcile_partition`` through ``map_fn`` (the built-in ``map`` here, Dask's ``Client.map`` on a
+    cluster), then the incidents near the partition boundaries stitched here (``incidex.reconcile.partition``).
+    Same database URL for every worker: PostgreSQL, or SQLite on one machine (WAL: concurrent readers,
+    writers wait their turn)."""
+    from sqlalchemy import func, select
+
+    from incidex.reconcile.partition import partitions, stitch
+    from incidex.reconcile.stream import cluster_stream
+
+    rules = _clear_incidents(repo)
+    out = _Writer(repo)
+    undated = list(_items_in_order(repo, rules.stance, undated=True))
+    for g in cluster_stream(undated, params, must=rules.must, cannot=rules.cannot):
+        out.add(g)
+    live = _live().subquery()
+    with repo.engine.connect() as conn:
+        first, last = conn.execute(select(func.min(live.c.date_start), func.max(live.c.date_start))).one()
+    edges: list[list[Item]] = []
+    seen = len(undated)
+    if first:
+        url = repo.engine.url.render_as_string(hide_password=False)
+        spans = [(lo.isoformat(), hi.isoformat()) for lo, hi in partitions(iso(first), iso(last), days)]  # type: ignore[arg-type]
+        for n, part_edges in map_fn(reconcile_partition, [url] * len(spans), spans, [params] * len(spans)):
+            seen += n
+            edges += part_edges
+    for g in stitch(edges, params, must=rules.must, cannot=rules.cannot):
+        out.add(g)
+    out.flush()
+    total = _total(repo)  # every incident was written afresh, by the workers or here
+    return ReconcileResult(seen, total, 0, total)
+
+
+def reconcile_partition(url: str, span: tuple[str, str], params: Params = DEFAULT) -> tuple[int, list[list[Item]]]:
+    """One partition (a Dask task): cluster the events starting in [lo, hi), write the final incidents, return
+    the number of events and the edge incidents for the coordinator to stitch."""
+    from incidex.reconcile.partition import cluster_partition
+    from incidex.store.repository import Repository
+
+    repo = Repository.open(url)
+    try:
+        with repo.engine.connect() as conn:
+            rules = load_decisions(conn)
+        lo, hi = span
+        items = list(_items_in_order(repo, rules.stance, lo, hi))
+        part = cluster_partition(items, iso(lo), iso(hi), params, must=rules.must, cannot=rules.cannot)  # type: ignore[arg-type]
+        out = _Writer(repo)
+        for g in part.final:
+            out.add(g)
+        out.flush()
+        return len(items), part.edges
+    finally:
+        repo.close()
 
 
 def _write_incidents(conn: Any, groups: Sequence[tuple[dict[str, Any], Sequence[Item]]], now: Any) -> None:
