@@ -151,23 +151,45 @@ def fill(url: str, n_events: int, seed: int = 7) -> dict[str, int]:
 
 
 @contextmanager
-def store(backend: str, tmp: Path, name: str) -> Iterator[str]:
-    """An empty database: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+def store(backend: str, tmp: Path, name: str, keep: Path | None = None) -> Iterator[str]:
+    """An empty database: a SQLite file, or a PostgreSQL schema dropped afterwards. With ``keep`` the
+    database stays (SQLite in that directory, PostgreSQL in schema incidex_keep_NAME) for a later run."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp / (name + '.sqlite')}"
+        yield f"sqlite:///{(keep or tmp) / (name + '.sqlite')}"
         return
     import sqlalchemy as sa
 
-    schema = f"incidex_bench_{name}_{uuid.uuid4().hex[:8]}"
+    schema = f"incidex_keep_{name}" if keep else f"incidex_bench_{name}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(PG_SERVER)
     with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     try:
         yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        if not keep:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+def filled_or_fill(url: str, n: int, keep: Path | None) -> tuple[dict[str, int], float | None]:
+    """Fill the store, unless ``keep`` and it already holds the events of an earlier run (fill time None)."""
+    if keep:
+        from sqlalchemy import func, select
+
+        from incidex.store.repository import Repository
+        from incidex.store.schema import documents, events
+
+        repo = Repository.open(url)
+        with repo.engine.connect() as conn:
+            have = int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+            docs = int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
+        repo.close()
+        if have >= n:
+            return {"events": have, "documents": docs}, None
+    t0 = time.perf_counter()
+    got = fill(url, n)
+    return got, time.perf_counter() - t0
 
 
 # -- (a) the query -------------------------------------------------------------------------------------------
@@ -229,7 +251,7 @@ def _pct(xs: list[float], p: int) -> float:
 
 # -- (b) ingest ----------------------------------------------------------------------------------------------
 
-def synthetic_extraction(i: int) -> tuple[Any, Any]:
+def synthetic_extraction(i: int, run: str = "") -> tuple[Any, Any]:
     """A record like the pipeline's: 3 events (a place, 2 actors, a casualty each), an aggregate with a
     casualty, a legal reference and a framing term: 17 claims."""
     from incidex.domain.ids import document_id
@@ -249,7 +271,7 @@ def synthetic_extraction(i: int) -> tuple[Any, Any]:
     )
     from incidex.store.repository import Provenance, utcnow
 
-    text = (f"Bulletin {i}. On 4 October 2020, army units shelled Ganja, killing at least 5 civilians. "
+    text = (f"Bulletin {i}{run}. On 4 October 2020, army units shelled Ganja, killing at least 5 civilians. "
             "Rebels attacked a checkpoint in Barda; 2 soldiers were killed. Police dispersed a protest in Baku, "
             "injuring 4 people. This violates international humanitarian law. The martyred victims were buried. "
             "Since September, 94 civilians were killed.")
@@ -311,7 +333,8 @@ def bench_ingest(url: str, n_docs: int) -> dict[str, float]:
     from incidex.store.schema import extraction_runs, framing
 
     repo = Repository.open(url)
-    items = [synthetic_extraction(i) for i in range(2 * n_docs)]  # built before timing: the store is under test
+    run = f"-{uuid.uuid4().hex[:8]}"  # new documents on every run, also into a kept store
+    items = [synthetic_extraction(i, run) for i in range(2 * n_docs)]  # built before timing: the store is under test
     batched, single = items[:n_docs], items[n_docs:]
     n_claims = sum(claims_of(r) for r, _ in batched)
     t0 = time.perf_counter()
@@ -367,12 +390,16 @@ def _export_child(url: str, fmt: str) -> None:
 def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[str]:
     n = args.events
     lines = [f"{backend}:"]
-    with store(backend, tmp, "big") as url:
-        t0 = time.perf_counter()
-        filled = fill(url, n)
-        fill_s = time.perf_counter() - t0
-        lines.append(f"  synthetic store     : {filled['events']:,} events, {filled['documents']:,} documents, "
-                     f"bulk-inserted in {fill_s:.0f} s ({2 * filled['events'] / fill_s:,.0f} rows/s)")
+    if args.only_fill:
+        for name, size in ((f"big{n}", n), (f"small{n // 10}", n // 10)):
+            with store(backend, tmp, name, args.keep) as url:
+                print(backend, name, filled_or_fill(url, size, args.keep), flush=True)
+        return []
+    with store(backend, tmp, f"big{n}", args.keep) as url:
+        filled, fill_s = filled_or_fill(url, n, args.keep)
+        how = (f"bulk-inserted in {fill_s:.0f} s ({2 * filled['events'] / fill_s:,.0f} rows/s)" if fill_s
+               else "kept from an earlier run (--keep)")
+        lines.append(f"  synthetic store     : {filled['events']:,} events, {filled['documents']:,} documents, {how}")
         print("\n".join(lines), flush=True)
         q = bench_query(url, n, args.queries)
         lines += [
@@ -393,8 +420,8 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[str]:
         ]
         print("\n".join(lines[-4:]), flush=True)
         big = bench_export(url, args.format)
-    with store(backend, tmp, "small") as url:
-        fill(url, n // 10)
+    with store(backend, tmp, f"small{n // 10}", args.keep) as url:
+        filled_or_fill(url, n // 10, args.keep)
         small = bench_export(url, args.format)
     lines += [
         f"  export {args.format} (child process, whole store):",
@@ -417,6 +444,10 @@ def main() -> None:
     ap.add_argument("--format", default="jsonl", choices=("jsonl", "acled-csv"))
     ap.add_argument("--record", type=Path, default=None)
     ap.add_argument("--note", default="", help="a line recorded under the figures")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="keep the synthetic stores (SQLite files in this directory, PostgreSQL schemas "
+                         "incidex_keep_*) and reuse them on the next run: fill once, measure again on a quiet machine")
+    ap.add_argument("--only-fill", action="store_true", help="with --keep: build the stores and stop")
     ap.add_argument("--export-child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child:
