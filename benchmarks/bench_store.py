@@ -401,8 +401,12 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[str]:
                else "kept from an earlier run (--keep)")
         lines.append(f"  synthetic store     : {filled['events']:,} events, {filled['documents']:,} documents, {how}")
         print("\n".join(lines), flush=True)
-        q = bench_query(url, n, args.queries)
-        lines += [
+        parts = args.parts.split(",")
+        if "query" not in parts:
+            q = None
+        else:
+            q = bench_query(url, n, args.queries)
+        lines += [] if q is None else [
             f"  query page (type + date range + bbox, {PAGE} rows, {args.queries} random queries):",
             f"    p50 / p95         : {q['p50']:7.2f} / {q['p95']:7.2f} ms   (target p95 < 50 ms)",
             f"    baseline by pk    : {q['b50']:7.2f} / {q['b95']:7.2f} ms   (the same {PAGE}-row page by primary key)",
@@ -410,8 +414,8 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[str]:
             f"{q['full']:.0%} of queries fill the page",
         ]
         print("\n".join(lines[-4:]), flush=True)
-        ing = bench_ingest(url, args.ingest_docs)
-        lines += [
+        ing = bench_ingest(url, args.ingest_docs) if "ingest" in parts else None
+        lines += [] if ing is None else [
             f"  ingest              : {ing['rate']:8,.0f} claims/s   (target >= 5,000; Repository.add_extractions, "
             f"{ing['docs']:,.0f} documents, {ing['claims']:,.0f} claims, {STORE_CHUNK} documents a transaction)",
             f"    one per document  : {ing['single']:8,.0f} claims/s   (add_extraction: a transaction per document)",
@@ -419,6 +423,8 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[str]:
             f"    ratio             : {ing['rate'] / ing['raw']:8.2f}",
         ]
         print("\n".join(lines[-4:]), flush=True)
+        if "export" not in parts:
+            return lines
         big = bench_export(url, args.format)
     with store(backend, tmp, f"small{n // 10}", args.keep) as url:
         filled_or_fill(url, n // 10, args.keep)
@@ -448,6 +454,7 @@ def main() -> None:
                     help="keep the synthetic stores (SQLite files in this directory, PostgreSQL schemas "
                          "incidex_keep_*) and reuse them on the next run: fill once, measure again on a quiet machine")
     ap.add_argument("--only-fill", action="store_true", help="with --keep: build the stores and stop")
+    ap.add_argument("--parts", default="query,ingest,export", help="which measurements to run")
     ap.add_argument("--export-child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child:
@@ -459,9 +466,10 @@ def main() -> None:
             lines += run_backend(backend, args, Path(tmp))
     print("\n".join(lines))
     if args.record:
-        section = (f"## Store (`benchmarks/bench_store.py`)\n\n{machine_line()}; {args.events:,} synthetic events"
+        heading = "## Store (" if args.parts == "query,ingest,export" else f"## Store, --parts {args.parts} ("
+        section = (f"{heading}`benchmarks/bench_store.py`)\n\n{machine_line()}; {args.events:,} synthetic events"
                    f"{'; ' + args.note if args.note else ''}\n\n```\n" + "\n".join(lines) + "\n```\n")
-        record(args.record, "## Store (", section)
+        record(args.record, heading, section)
 
 
 if __name__ == "__main__":

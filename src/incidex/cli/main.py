@@ -29,6 +29,12 @@ _register_store(app)
 from incidex.cli.reconcile_cmd import register as _register_reconcile  # noqa: E402 - light, imports lazily
 
 _register_reconcile(app, eval_app)
+from incidex.cli.scale_cmd import register as _register_scale  # noqa: E402 - light, imports lazily
+
+_register_scale(app)
+from incidex.cli.serve_cmd import register as _register_serve  # noqa: E402 - light: FastAPI imported in the command
+
+_register_serve(app)
 
 FORMATS = ("json", "jsonl", "table")
 
@@ -120,16 +126,21 @@ def schema() -> None:
 
 @gazetteer_app.command("build")
 def gazetteer_build(force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False) -> None:
-    """Build the place index in the user cache directory (about 25 s, once)."""
+    """Build the place index in the user cache directory (under a minute, once; a corrupt one is replaced)."""
     from rich.progress import Progress
 
     from incidex.config import get_settings
     from incidex.gazetteer.build import build_index
+    from incidex.gazetteer.index import Gazetteer
 
     path = get_settings().gazetteer_path
     if path.exists() and not force:
-        typer.echo(f"gazetteer already built at {path} (use --force to rebuild)")
-        return
+        try:
+            Gazetteer(path).conn.close()
+            typer.echo(f"gazetteer already built at {path} (use --force to rebuild)")
+            return
+        except IncidexError as exc:  # what E201 tells the user to do must work: rebuild a corrupt index
+            typer.echo(f"rebuilding: {exc.message.split(';')[0]}", err=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("building gazetteer", total=7)
 
@@ -149,33 +160,88 @@ def gazetteer_status() -> None:
     path = get_settings().gazetteer_path
     try:
         g = Gazetteer(path)
+        s = g.stats()
+        meta = g.meta()
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None
-    s = g.stats()
     typer.echo(f"{path}: {s['places']:,} places, {s['names']:,} names")
+    typer.echo(f"schema {meta.get('schema')}, built {meta.get('built', '?')} from {meta.get('source', '?')}")
+    if meta.get("imported"):
+        typer.echo(f"imported: {meta['imported']}")
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    files: Annotated[list[Path], typer.Argument(help="GeoNames dumps: allCountries.txt, XX.txt, XX.zip, "
+                                                     "alternateNamesV2.txt (or .zip).")],
+    classes: Annotated[str, typer.Option(help="GeoNames feature classes to import (P: populated places, "
+                                              "A: administrative divisions).")] = "PA",
+) -> None:
+    """Add villages and names from GeoNames dumps to the built index (re-importing adds no duplicates)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from incidex.config import get_settings
+    from incidex.gazetteer.geonames import import_dumps
+
+    console = Console(stderr=True)
+    path = get_settings().gazetteer_path
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("importing", total=None)
+
+            def step(done: int, total: int, name: str) -> None:
+                progress.update(task, completed=done, total=total, description=f"importing {name}")
+
+            report = import_dumps(path, files, step, frozenset(c for c in classes.upper() if c.isalpha()))
+    except IncidexError as exc:
+        _err(exc)
+        raise typer.Exit(2) from None
+    for e in report.errors[:50]:
+        _err(e)
+    if report.failed > 50:
+        typer.echo(f"... and {report.failed - 50:,} more malformed lines", err=True)
+    typer.echo(f"imported into {path}: {report.lines:,} lines, {report.places:,} places, {report.names:,} names; "
+               f"skipped {report.skipped:,}, alternate names of places not in the index {report.unknown:,}, "
+               f"malformed {report.failed:,}")
+    if report.failed:
+        raise typer.Exit(2)
 
 
 @gazetteer_app.command("lookup")
-def gazetteer_lookup(name: str, limit: int = 10) -> None:
-    """Show the candidates for a place name."""
+def gazetteer_lookup(
+    name: str,
+    limit: int = 10,
+    search: Annotated[bool, typer.Option("--search", help="Full-text search (partial and multi-word) even "
+                                                          "when the name matches exactly.")] = False,
+) -> None:
+    """Show the candidates for a place name: exact (folded) matches, else full-text matches, else near misses."""
     from rich.console import Console
     from rich.table import Table
 
     from incidex.gazetteer.index import open_gazetteer
 
     try:
-        g = open_gazetteer()
+        g = open_gazetteer(build_if_missing=False)
+        cands = (() if search else g.lookup(name)) or g.search(name, limit) or g.lookup_fuzzy(name)
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None
+    if not cands:
+        typer.echo(f"no place named {name!r} in the index", err=True)
+        raise typer.Exit(1)
     t = Table(title=f"candidates for {name!r}")
-    for col in ("id", "name", "cc", "admin1", "feature", "population", "lat", "lon", "match"):
+    for col in ("id", "name", "cc", "admin1", "admin2", "feature", "population", "lat", "lon", "match"):
         t.add_column(col)
-    for c in g.lookup(name)[:limit]:
-        t.add_row(c.id, c.name, c.country_code or "", c.admin1 or "", c.feature, f"{c.population:,}",
-                  f"{c.lat:.4f}", f"{c.lon:.4f}", c.match)
-    Console().print(t)
+    for c in cands[:limit]:
+        t.add_row(c.id, c.name, c.country_code or "", c.admin1 or "", c.admin2 or "", c.feature,
+                  f"{c.population:,}", f"{c.lat:.4f}", f"{c.lon:.4f}", c.match)
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=160)
+    console.print(t)
 
 
 def main() -> None:

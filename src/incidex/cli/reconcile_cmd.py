@@ -40,12 +40,30 @@ FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="table (Rich) or jso
 def reconcile(
     db: DbOpt = None,
     full: Annotated[bool, typer.Option(help="Forget every incident and group all events again.")] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help="Regroup everything (--full) in time partitions "
+                                                            "on N local Dask worker processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="... or on the Dask cluster at this address "
+                                                       "(or INCIDEX_DASK_SCHEDULER).")] = None,
+    partition_days: Annotated[int, typer.Option(min=1, help="Days per partition with --workers/--scheduler.")] = 180,
 ) -> None:
     """Group stored events into incidents; only incidents that new events join or found are rewritten."""
+    from incidex.scale.dask_ingest import scheduler_address  # light: dask is imported when a client is made
     from incidex.services.reconcile import reconcile as run
 
+    scheduler = scheduler_address(scheduler) if workers is None else None
     with _repo(db) as repo:
-        res = run(repo, full=full)
+        if workers is not None or scheduler:
+            from incidex.scale.dask_ingest import SchedulerUnreachable, dask_client
+            from incidex.scale.dask_reconcile import reconcile_on_dask
+
+            try:
+                with dask_client(workers, scheduler) as client:
+                    res = reconcile_on_dask(repo, client, days=partition_days)
+            except SchedulerUnreachable as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
+        else:
+            res = run(repo, full=full)
     typer.echo(f"{res.new_events} new events, {res.incidents_written} incidents written, "
                f"{res.incidents_removed} merged away, {res.incidents_total} incidents in total")
 

@@ -54,14 +54,32 @@ def _repo(db: str | None) -> Iterator[Repository]:
 
 
 def ingest(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="Files or directories to extract and store.")],
     db: DbOpt = None,
     published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD.")] = None,
     source: Annotated[str | None, typer.Option(help="Source name recorded on every document.")] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher recorded on every document.")] = None,
     collector: Annotated[str | None, typer.Option(help="Who collected the documents (default: $USER).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Extract on N local worker processes (Dask); the model loads once per worker.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", envvar="INCIDEX_DASK_SCHEDULER",
+        help="Send the work to the Dask cluster at this address, e.g. tcp://HOST:8786 (on PostgreSQL the "
+             "workers write to --db themselves: give a URL they can reach).")] = None,
 ) -> None:
     """Extract and store documents; a document already stored (same sha256) is skipped and said so."""
+    if workers is not None or scheduler:
+        # by name: typer ships its own copy of click, whose ParameterSource is not click's
+        explicit = getattr(ctx.get_parameter_source("scheduler"), "name", "") == "COMMANDLINE"
+        if workers is not None and scheduler and explicit:  # --workers wins over INCIDEX_DASK_SCHEDULER
+            typer.echo("error: give --workers N (a local cluster) or --scheduler ADDR (an existing one), not both",
+                       err=True)
+            raise typer.Exit(2)
+        _ingest_dask(inputs, db, published, source, publisher, collector, workers,
+                     None if workers is not None else scheduler)
+        return
     from rich.console import Console
     from rich.progress import Progress
 
@@ -92,6 +110,58 @@ def ingest(
                     skipped += 1
                     typer.echo(f"already stored: {item.origin} ({item.document_id[:12]})")
     typer.echo(f"{stored} stored, {skipped} already stored, {failed} failed")
+    if failed:
+        raise typer.Exit(2)
+
+
+def _ingest_dask(inputs: list[str], db: str | None, published: str | None, source: str | None,
+                 publisher: str | None, collector: str | None, workers: int | None, scheduler: str | None) -> None:
+    """``ingest`` on a Dask cluster (``incidex.scale.dask_ingest``): same output, a cluster-wide progress bar."""
+    from rich.console import Console
+
+    from incidex.pipeline.read import parse_iso_date
+    from incidex.scale.dask_ingest import (
+        ScaleStats,
+        SchedulerUnreachable,
+        cluster_progress,
+        dask_client,
+        ingest_on_dask,
+    )
+    from incidex.services.extract import ExtractOptions, count_inputs
+
+    try:
+        opts = ExtractOptions(published=parse_iso_date(published), source=source, publisher=publisher)
+    except IncidexError as exc:
+        _err(exc)
+        raise typer.Exit(2) from None
+    stored = skipped = failed = 0
+    stats = ScaleStats()
+    console = Console(stderr=True)
+    with _repo(db) as repo:
+        total = count_inputs(inputs)
+        try:
+            with dask_client(workers, scheduler) as client, \
+                    cluster_progress(console, total, disable=not console.is_terminal) as progress:
+                task = progress.add_task("ingesting", total=total)
+                for item in ingest_on_dask(inputs, repo, client, opts, collector=collector, stats=stats):
+                    progress.advance(task)
+                    if progress.tasks[0].completed > total:  # JSONL files hold several documents
+                        progress.update(task, total=progress.tasks[0].completed)
+                    if isinstance(item, IncidexError):
+                        failed += 1
+                        _err(item)
+                    elif item.stored:
+                        stored += 1
+                        typer.echo(f"stored {item.origin} ({item.document_id[:12]}, {item.events} events)")
+                    else:
+                        skipped += 1
+                        typer.echo(f"already stored: {item.origin} ({item.document_id[:12]})")
+        except SchedulerUnreachable as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+    rate = stats.submitted / stats.wall_s if stats.wall_s else 0.0
+    typer.echo(f"{stored} stored, {skipped} already stored, {failed} failed "
+               f"({stats.workers} workers, {rate:.1f} documents/s)")
     if failed:
         raise typer.Exit(2)
 

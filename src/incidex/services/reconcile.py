@@ -296,14 +296,22 @@ def reconcile_partitioned(repo: Repository, params: Params = DEFAULT, days: int 
 def reconcile_partition(url: str, span: tuple[str, str], params: Params = DEFAULT) -> tuple[int, list[list[Item]]]:
     """One partition (a Dask task): cluster the events starting in [lo, hi), write the final incidents, return
     the number of events and the edge incidents for the coordinator to stitch."""
+    from sqlalchemy import delete, select
+
     from incidex.reconcile.partition import cluster_partition
     from incidex.store.repository import Repository
+    from incidex.store.schema import incident_events, incidents
 
     repo = Repository.open(url)
     try:
-        with repo.engine.connect() as conn:
-            rules = load_decisions(conn)
         lo, hi = span
+        with repo.engine.begin() as conn:
+            # a retried task: what an earlier attempt of this partition wrote goes first (its incidents are the
+            # only ones starting in [lo, hi) before the coordinator stitches)
+            mine = select(incidents.c.id).where(incidents.c.date_start >= lo, incidents.c.date_start < hi)
+            conn.execute(delete(incident_events).where(incident_events.c.incident_id.in_(mine)))
+            conn.execute(delete(incidents).where(incidents.c.date_start >= lo, incidents.c.date_start < hi))
+            rules = load_decisions(conn)
         items = list(_items_in_order(repo, rules.stance, lo, hi))
         part = cluster_partition(items, iso(lo), iso(hi), params, must=rules.must, cannot=rules.cannot)  # type: ignore[arg-type]
         out = _Writer(repo)

@@ -338,18 +338,7 @@ class Repository:
                     conds.append(tuple_(*order) > tuple_(*after))
                 q = select(events).where(*conds).order_by(*order).limit(limit)
                 return [dict(r) for r in conn.execute(q).mappings()]
-            found: list[dict[str, Any]] = []
-            fetch = limit + 10  # candidates a round: a few fall to the checks on the event (rejected, superseded)
-            while True:
-                keys = _place_candidates(conn, types, cells, lo, hi, where, after, fetch)
-                ids = list(dict.fromkeys(k[1] for k in keys))  # an event with two places in the box
-                if ids:
-                    q = select(events).where(events.c.id.in_(ids), *conds).order_by(*order)
-                    found += [dict(r) for r in conn.execute(q).mappings()]
-                if len(found) >= limit or len(keys) < fetch:
-                    return found[:limit]
-                after = (keys[-1][0], keys[-1][1])
-                fetch *= 2
+            return page_by_place(conn, conds, types, cells, lo, hi, where, after, limit)
 
     # -- review ----------------------------------------------------------------------------------------
 
@@ -521,8 +510,28 @@ def _current(t: Table) -> Any:
     return t.c.event_id.in_(cur_events)
 
 
+def page_by_place(conn: Connection, conds: Sequence[Any], types: Sequence[str], cells: Sequence[int], lo: str,
+                  hi: str, where: Any, after: tuple[str, int] | None, limit: int) -> list[dict[str, Any]]:
+    """A page of events in (date_start, id) order after ``after``, whose places match ``where`` (``bbox``,
+    ``country``) in the grid ``cells``, of ``types``, starting in [lo, hi], that also pass ``conds`` (clauses
+    on ``events``). The candidates come from the place index in page order, a few more than a page at a
+    time, and only they are read from ``events``."""
+    found: list[dict[str, Any]] = []
+    fetch = limit + 10  # candidates a round: a few fall to the checks on the event (rejected, superseded)
+    while True:
+        keys = _place_candidates(conn, types, cells, lo, hi, where, after, fetch)
+        ids = list(dict.fromkeys(k[1] for k in keys))  # an event with two places in the box
+        if ids:
+            q = select(events).where(events.c.id.in_(ids), *conds).order_by(events.c.date_start, events.c.id)
+            found += [dict(r) for r in conn.execute(q).mappings()]
+        if len(found) >= limit or len(keys) < fetch:
+            return found[:limit]
+        after = (keys[-1][0], keys[-1][1])
+        fetch *= 2
+
+
 def _place_candidates(conn: Connection, types: Sequence[str], cells: Sequence[int], lo: str, hi: str,
-                      where: EventFilter, after: tuple[str, int] | None, limit: int) -> list[tuple[str, int]]:
+                      where: Any, after: tuple[str, int] | None, limit: int) -> list[tuple[str, int]]:
     """(event_date, event_id) of the places in the box, in page order, from ``ix_event_locations_search``
     alone. Plain SQL: the cells are a few hundred integers of our own making, written into the statement;
     as bound parameters of an expanding IN, SQLAlchemy's per-parameter processing cost ten times the query."""

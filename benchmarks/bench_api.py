@@ -1,0 +1,283 @@
+"""The web app under load: filtered list endpoints at p50/p95 under 20 concurrent clients, against a baseline
+measured in the same run and under the same load (``/api/health``: the HTTP stack, no query), and the map
+view of 50,000 events rendered in headless Chromium.
+
+The synthetic store is the one ``bench_store.py`` builds (events spread over 2015-2024 and the land boxes
+of the globe, ACLED types in realistic shares, one place per event), bulk-inserted with SQLAlchemy Core.
+The server is ``incidex serve`` (uvicorn) in a child process on 127.0.0.1; the clients are 20 asyncio tasks
+with httpx in this process, each sending requests back to back for a bounded time, list requests and
+health requests interleaved so both see the same load.
+
+    python benchmarks/bench_api.py [--events 20000] [--store PATH.sqlite] [--seconds 15] [--clients 20]
+                                   [--map-events 50000] [--record docs/PERFORMANCE.md]
+
+``--store`` keeps the synthetic store at PATH (built when missing, reused when present): the store of
+``--events 1000000`` takes minutes to build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import machine_line, record  # noqa: E402
+from bench_store import DAY0, DAYS, LAND, TYPES, fill  # noqa: E402
+
+HEADING = "## Web API and map (benchmarks/bench_api.py)"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ensure_store(path: Path, n_events: int) -> int:
+    """The synthetic store at ``path``: built with ``n_events`` when missing; its event count."""
+    from sqlalchemy import func, select
+
+    from incidex.store.repository import Repository
+    from incidex.store.schema import events
+
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        t0 = time.perf_counter()
+        fill(url, n_events)
+        print(f"built {path}: {n_events:,} events in {time.perf_counter() - t0:.0f} s", flush=True)
+    repo = Repository.open(url)
+    with repo.engine.connect() as conn:
+        n = int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+    repo.close()
+    return n
+
+
+class Server:
+    """`incidex serve` in a child process."""
+
+    def __init__(self, store: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        exe = Path(sys.executable).with_name("incidex")
+        self.proc = subprocess.Popen([str(exe), "serve", "--db", str(store), "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def __enter__(self) -> Server:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
+            try:
+                if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start in 60 s")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def list_queries(rng: random.Random) -> dict[str, str]:
+    """One random request of each kind of filtered list."""
+    names, weights = [t for t, _ in TYPES], [w for _, w in TYPES]
+    et = rng.choices(names, weights)[0]
+    start = DAY0 + timedelta(days=rng.randrange(DAYS - 30))
+    end = start + timedelta(days=rng.randint(30, 730))
+    b = rng.choices(LAND, [x[4] for x in LAND])[0]
+    w, h = rng.uniform(5, 30), rng.uniform(5, 20)
+    cx, cy = rng.uniform(b[0], b[2]), rng.uniform(b[1], b[3])
+    bbox = f"{cx - w / 2:.3f},{cy - h / 2:.3f},{cx + w / 2:.3f},{cy + h / 2:.3f}"
+    return {
+        "type + dates + bbox, by date": f"/api/events?type={et}&since={start}&until={end}&bbox={bbox}&order=date&limit=50",
+        "type + dates, by date": f"/api/events?type={et}&since={start}&until={end}&order=date&limit=50",
+        "bbox, by id": f"/api/events?bbox={bbox}&limit=50",
+        "type, by id": f"/api/events?type={et}&limit=50",
+        "documents page": f"/api/documents?limit=50&cursor={_doc_cursor(rng)}",
+    }
+
+
+def _doc_cursor(rng: random.Random) -> str:
+    from incidex.api.queries import encode_cursor
+
+    return encode_cursor(f"{rng.randrange(16 ** 4):04x}")  # a random point of the id space (sha256 hex)
+
+
+async def load(base: str, clients: int, seconds: float, seed: int = 5) -> dict[str, list[float]]:
+    import httpx
+
+    times: dict[str, list[float]] = {}
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(k: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed * 1000 + k)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            while time.perf_counter() < deadline:
+                for name, url in list(list_queries(rng).items()) + [("health (baseline)", "/api/health")]:
+                    if name != "health (baseline)" and rng.random() < 0.5:
+                        continue  # a random half of the kinds each round, health every round
+                    t0 = time.perf_counter()
+                    r = await c.get(url)
+                    ms = (time.perf_counter() - t0) * 1000
+                    if r.status_code != 200:
+                        errors += 1
+                        continue
+                    times.setdefault(name, []).append(ms)
+
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    if errors:
+        print(f"warning: {errors} requests failed", flush=True)
+    return times
+
+
+def pct(xs: list[float], p: int) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+def direct_query_ms(store: Path, n: int = 200, seed: int = 9) -> tuple[float, float]:
+    """The first list query (type + dates + bbox by date) run directly with SQLAlchemy, no HTTP, no load."""
+    from incidex.api import queries as Q
+    from incidex.store.db import make_engine
+
+    rng = random.Random(seed)
+    eng = make_engine(f"sqlite:///{store}")
+    ms = []
+    with eng.connect() as conn:
+        for i in range(n + 20):
+            names, weights = [t for t, _ in TYPES], [w for _, w in TYPES]
+            et = rng.choices(names, weights)[0]
+            start = DAY0 + timedelta(days=rng.randrange(DAYS - 30))
+            end = start + timedelta(days=rng.randint(30, 730))
+            b = rng.choices(LAND, [x[4] for x in LAND])[0]
+            w, h = rng.uniform(5, 30), rng.uniform(5, 20)
+            cx, cy = rng.uniform(b[0], b[2]), rng.uniform(b[1], b[3])
+            f = Q.EventFilter(since=start.isoformat(), until=end.isoformat(), types=(et,),
+                              bbox=(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+            t0 = time.perf_counter()
+            Q.list_events(conn, f, None, 50, "date")
+            if i >= 20:
+                ms.append((time.perf_counter() - t0) * 1000)
+    eng.dispose()
+    return pct(ms, 50), pct(ms, 95)
+
+
+def map_render(store_dir: Path, n_events: int, chromium: str) -> dict[str, float] | None:
+    """Milliseconds from navigation to the map's markers clustered and drawn, for a store of ``n_events``."""
+    if not Path(chromium).exists():
+        print(f"skipping the map: {chromium} missing", flush=True)
+        return None
+    from playwright.sync_api import sync_playwright
+
+    store = store_dir / f"map-{n_events}.sqlite"
+    ensure_store(store, n_events)
+    out: dict[str, float] = {}
+    with Server(store) as srv, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        runs = []
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            t0 = time.perf_counter()
+            page.goto(srv.url + "/#/map")
+            page.wait_for_selector("#view[data-ready='1']", timeout=120_000)
+            page.wait_for_selector("#map-count[data-ready='1']", timeout=120_000)
+            runs.append((time.perf_counter() - t0) * 1000)
+            out["markers"] = float(page.get_attribute("#map-count", "data-count") or 0)
+            out["in_page_ms"] = float(page.get_attribute("#view", "data-render-ms") or 0)
+            out["points_ms"] = float(page.get_attribute("#view", "data-points-ms") or 0)
+            page.close()
+        # baseline: the same page with no events (boundaries, timeline, scripts)
+        empty = store_dir / "map-empty.sqlite"
+        ensure_store(empty, 0)
+        browser.close()
+    with Server(empty) as srv, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        base = []
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            t0 = time.perf_counter()
+            page.goto(srv.url + "/#/map")
+            page.wait_for_selector("#map-count[data-ready='1']", timeout=60_000)
+            base.append((time.perf_counter() - t0) * 1000)
+            page.close()
+        browser.close()
+    out["ms"] = statistics.median(runs)
+    out["base_ms"] = statistics.median(base)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=20_000)
+    ap.add_argument("--store", type=Path, help="keep (or reuse) the synthetic SQLite store here")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=15)
+    ap.add_argument("--map-events", type=int, default=50_000, help="0: skip the browser measurement")
+    ap.add_argument("--chromium", default=os.environ.get("INCIDEX_CHROMIUM", "/usr/bin/chromium"))
+    ap.add_argument("--record", type=Path)
+    ap.add_argument("--map-only", action="store_true", help="only the browser measurement")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="incidex-bench-api-"))
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    if args.map_only:
+        print(map_render(tmp, args.map_events, args.chromium))
+        return
+    store = args.store or tmp / f"api-{args.events}.sqlite"
+    n = ensure_store(store, args.events)
+    d50, d95 = direct_query_ms(store)
+    with Server(store) as srv:
+        asyncio.run(load(srv.url, args.clients, 2))  # warm-up: caches, compiled statements
+        times = asyncio.run(load(srv.url, args.clients, args.seconds))
+    base = times.pop("health (baseline)")
+    load_avg = os.getloadavg()[0]
+    lines = [f"SQLite store of {n:,} events; {args.clients} concurrent clients for {args.seconds:.0f} s on 127.0.0.1, "
+             f"one uvicorn process (`incidex serve`); {os.cpu_count()} CPUs, load average {load_avg:.1f} "
+             "at the start (other work on the machine inflates every figure; compare the ratios):",
+             f"  {'request':<32} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}  {'p95 / baseline p95':>18}"]
+    b95 = pct(base, 95)
+    for name, xs in times.items():
+        lines.append(f"  {name:<32} {len(xs):>6} {pct(xs, 50):8.1f} {pct(xs, 95):8.1f}  {pct(xs, 95) / b95:18.1f}")
+    lines.append(f"  {'health (baseline: no query)':<32} {len(base):>6} {pct(base, 50):8.1f} {b95:8.1f}  {1.0:18.1f}")
+    worst = max(pct(xs, 95) for xs in times.values())
+    lines.append(f"  worst list p95 {worst:.1f} ms (target < 50 ms); the first query alone, no HTTP and no load: "
+                 f"p50 {d50:.2f} / p95 {d95:.2f} ms")
+    print("\n".join(lines), flush=True)
+    if args.map_events:
+        m = map_render(tmp, args.map_events, args.chromium)
+        if m:
+            lines.append(f"map view, {args.map_events:,} events ({m['markers']:,.0f} markers) in headless Chromium: "
+                         f"{m['ms']:,.0f} ms from navigation to markers clustered and drawn, median of 3 "
+                         f"(in page, from the points request: {m['in_page_ms']:,.0f} ms, of which the request "
+                         f"{m['points_ms']:,.0f} ms; target < 2,000 ms); "
+                         f"baseline, the same page with no events: {m['base_ms']:,.0f} ms")
+            print(lines[-1], flush=True)
+    if args.record:
+        section = f"{HEADING}\n\n{machine_line()}\n\n```\n" + "\n".join(lines) + "\n```\n"
+        record(args.record, HEADING, section)
+        print(f"recorded in {args.record}")
+
+
+if __name__ == "__main__":
+    main()
