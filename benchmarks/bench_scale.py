@@ -38,24 +38,16 @@ from _record import machine_line, record  # noqa: E402
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-PG_SERVER = os.environ.get("INCIDEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 HEADING = "## Scale-out ingest on Dask (`benchmarks/bench_scale.py`)"
 
 
 @contextmanager
 def pg_schema(name: str) -> Iterator[str]:
-    import sqlalchemy as sa
+    """A PostgreSQL schema of its own, dropped afterwards (bench_store's)."""
+    from bench_store import store
 
-    schema = f"incidex_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_SERVER)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with store("postgresql", Path(tempfile.gettempdir()), name) as url:
+        yield url
 
 
 def pg_cpu(repo: Any, app: str) -> float:

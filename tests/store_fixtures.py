@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -139,9 +140,16 @@ def db_url_fixture(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  
         yield f"sqlite:///{tmp_path / 'store.sqlite'}"
         return
     pg_or_skip()
+    with pg_schema("test") as url:
+        yield url
+
+
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL schema on the test server, dropped afterwards."""
     import sqlalchemy as sa
 
-    schema = f"incidex_test_{uuid.uuid4().hex[:12]}"
+    schema = f"incidex_{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_SERVER)
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")

@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ from typer.testing import CliRunner
 from incidex.domain.ids import document_id
 from incidex.scale.corpus import LABEL, PUBLISHERS, generate, write_corpus
 
-from .store_fixtures import PG_SERVER, pg_or_skip
+from .store_fixtures import pg_or_skip, pg_schema
 
 # -- the generator (fast) ------------------------------------------------------------------------------
 
@@ -126,18 +125,8 @@ def client() -> Iterator[Any]:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     pg_or_skip()
-    import sqlalchemy as sa
-
-    schema = f"incidex_scale_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_SERVER)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with pg_schema("scale") as url:
+        yield url
 
 
 def _expected(folder: Path) -> set[str]:

@@ -12,7 +12,6 @@ import shutil
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 
 from ..conftest import DEMO
-from ..store_fixtures import PG_SERVER, CannedExtractor, db_url_fixture, pg_or_skip  # noqa: F401 - fixture
+from ..store_fixtures import CannedExtractor, db_url_fixture, pg_or_skip, pg_schema  # noqa: F401 - fixture
 
 
 @pytest.fixture(scope="session")
@@ -57,18 +56,8 @@ def demo_sqlite(demo_items, tmp_path_factory) -> str:  # type: ignore[no-untyped
 def demo_pg(demo_items) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The demo corpus in a PostgreSQL schema of its own, dropped at the end of the session."""
     pg_or_skip()
-    import sqlalchemy as sa
-
-    schema = f"incidex_web_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_SERVER)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield fill_demo(f"{PG_SERVER}?options=-csearch_path%3D{schema}", demo_items)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with pg_schema("web") as url:
+        yield fill_demo(url, demo_items)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
