@@ -92,7 +92,7 @@ def ingest(
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None
-    stored = skipped = failed = 0
+    tally = {"stored": 0, "skipped": 0, "failed": 0}
     console = Console(stderr=True)
     with _repo(db) as repo:
         total = count_inputs(inputs)
@@ -100,18 +100,24 @@ def ingest(
             task = progress.add_task("ingesting", total=total)
             for item in run(inputs, repo, opts, collector=collector):
                 progress.advance(task)
-                if isinstance(item, IncidexError):
-                    failed += 1
-                    _err(item)
-                elif item.stored:
-                    stored += 1
-                    typer.echo(f"stored {item.origin} ({item.document_id[:12]}, {item.events} events)")
-                else:
-                    skipped += 1
-                    typer.echo(f"already stored: {item.origin} ({item.document_id[:12]})")
+                _report(item, tally)
+    stored, skipped, failed = tally["stored"], tally["skipped"], tally["failed"]
     typer.echo(f"{stored} stored, {skipped} already stored, {failed} failed")
     if failed:
         raise typer.Exit(2)
+
+
+def _report(item: Any, tally: dict[str, int]) -> None:
+    """One line per ingested document (or its error), counted in ``tally``: the serial and the Dask path."""
+    if isinstance(item, IncidexError):
+        tally["failed"] += 1
+        _err(item)
+    elif item.stored:
+        tally["stored"] += 1
+        typer.echo(f"stored {item.origin} ({item.document_id[:12]}, {item.events} events)")
+    else:
+        tally["skipped"] += 1
+        typer.echo(f"already stored: {item.origin} ({item.document_id[:12]})")
 
 
 def _ingest_dask(inputs: list[str], db: str | None, published: str | None, source: str | None,
@@ -134,7 +140,7 @@ def _ingest_dask(inputs: list[str], db: str | None, published: str | None, sourc
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None
-    stored = skipped = failed = 0
+    tally = {"stored": 0, "skipped": 0, "failed": 0}
     stats = ScaleStats()
     console = Console(stderr=True)
     with _repo(db) as repo:
@@ -147,18 +153,11 @@ def _ingest_dask(inputs: list[str], db: str | None, published: str | None, sourc
                     progress.advance(task)
                     if progress.tasks[0].completed > total:  # JSONL files hold several documents
                         progress.update(task, total=progress.tasks[0].completed)
-                    if isinstance(item, IncidexError):
-                        failed += 1
-                        _err(item)
-                    elif item.stored:
-                        stored += 1
-                        typer.echo(f"stored {item.origin} ({item.document_id[:12]}, {item.events} events)")
-                    else:
-                        skipped += 1
-                        typer.echo(f"already stored: {item.origin} ({item.document_id[:12]})")
+                    _report(item, tally)
         except SchedulerUnreachable as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+    stored, skipped, failed = tally["stored"], tally["skipped"], tally["failed"]
     rate = stats.submitted / stats.wall_s if stats.wall_s else 0.0
     typer.echo(f"{stored} stored, {skipped} already stored, {failed} failed "
                f"({stats.workers} workers, {rate:.1f} documents/s)")
