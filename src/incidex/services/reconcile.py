@@ -62,11 +62,9 @@ def reconcile(repo: Repository, full: bool = False, params: Params = DEFAULT,
     from sqlalchemy import delete, func, or_, select
 
     from incidex.store.repository import utcnow
-    from incidex.store.schema import events, extraction_runs, incident_events, incidents
+    from incidex.store.schema import events, incident_events, incidents
 
-    live = (select(events.c.id, events.c.document_id, events.c.event_key, events.c.date_start, events.c.date_end)
-            .join(extraction_runs, extraction_runs.c.id == events.c.run_id)
-            .where(extraction_runs.c.is_current, events.c.review_status != "rejected"))
+    live = _live()
     if not full:  # the first run over a store is a full one: streamed, whatever the size of the store
         with repo.engine.connect() as conn:
             full = conn.execute(select(incidents.c.id).limit(1)).first() is None
