@@ -344,3 +344,51 @@ def test_openapi_documents_the_endpoints(client: Any) -> None:
     assert {"/api/events", "/api/documents", "/api/incidents/{incident_id}", "/api/search", "/api/audit",
             "/api/claims/{ref}/edit", "/api/export", "/api/places", "/api/actors", "/api/aggregates"} <= paths
     assert all(op.get("description") or op.get("summary") for p in spec["paths"].values() for op in p.values())
+
+
+def test_serve_with_two_workers_answers_and_keeps_the_token(tmp_path: Any) -> None:
+    """`incidex serve --workers 2`: each uvicorn worker builds the app from the settings the command passed on,
+    so both answer reads and both refuse a write without the token."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("incidex")
+    proc = subprocess.Popen([str(exe), "serve", "--db", str(tmp_path / "w.sqlite"), "--port", str(port),
+                             "--workers", "2", "--token", "s3cret"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
+                    assert json.load(r)["status"] == "ok"
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        pids = _children(proc.pid)
+        assert len(pids) >= 2, pids  # the supervisor's worker processes
+        for _ in range(6):  # connections are spread over the workers; each must hold the token
+            req = urllib.request.Request(base + "/api/reconcile", method="POST", data=b"")
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(req, timeout=10)
+            assert err.value.code == 401 and json.load(err.value)["code"] == "E601"
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    return [c.pid for c in psutil.Process(pid).children(recursive=True) if "python" in c.name().lower()
+            or "incidex" in " ".join(c.cmdline())]

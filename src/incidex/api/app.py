@@ -183,6 +183,21 @@ def create_app(db_url: str | None = None, token: str | None = None, host: str = 
     return app
 
 
+SERVE_ENV = "INCIDEX_SERVE_SETTINGS"  # how `incidex serve --workers N` hands its settings to each worker
+
+
+def settings_to_env(db_url: str | None, token: str | None, host: str, tiles: str | None) -> str:
+    return json.dumps({"db": db_url, "token": token, "host": host, "tiles": tiles})
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker of ``incidex serve --workers N`` (a uvicorn factory), from ``SERVE_ENV``."""
+    import os
+
+    s = json.loads(os.environ.get(SERVE_ENV, "{}"))
+    return create_app(s.get("db"), token=s.get("token"), host=s.get("host", "127.0.0.1"), tiles=s.get("tiles"))
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(IncidexError)
     async def incidex_error(_: Request, exc: IncidexError) -> JSONResponse:

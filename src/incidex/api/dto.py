@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Json(JSONResponse):
+    """A JSON response rendered by orjson: a page of 50 events, or the map's 50,000 points, is serialized several
+    times faster than by the standard library (the rows are plain JSON values already)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
 class Page(BaseModel):

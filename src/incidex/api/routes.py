@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from incidex.api import queries as Q
-from incidex.api.dto import ClaimOut, DocumentIn, EditIn, IngestOut, MergeIn, Page, ReviewIn, SplitIn
+from incidex.api.dto import ClaimOut, DocumentIn, EditIn, IngestOut, Json, MergeIn, Page, ReviewIn, SplitIn
 from incidex.api.errors import ApiCodes, ApiError
 from incidex.store.repository import Repository
 
@@ -33,10 +33,10 @@ Types = Annotated[list[str] | None, Query(alias="type", description="ACLED event
 Bbox = Annotated[str | None, Query(description="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")]
 
 
-def page(items: list[dict[str, Any]], nxt: str | None) -> JSONResponse:
+def page(items: list[dict[str, Any]], nxt: str | None) -> Json:
     """A ``Page`` serialized straight to JSON: rows of the store are plain JSON values already, and pydantic's
     generic dump of ``dict[str, Any]`` costs more than the query (see benchmarks/bench_api.py)."""
-    return JSONResponse({"items": items, "next_cursor": nxt})
+    return Json({"items": items, "next_cursor": nxt})
 
 
 def repo_of(request: Request) -> Repository:
@@ -114,7 +114,7 @@ def documents(repo: Repo, cursor: Cursor = None, limit: Limit = 50, stance: str 
 
 
 @router.get("/documents/{doc_id}", tags=["documents"])
-def document(doc_id: str, repo: Repo) -> JSONResponse:
+def document(doc_id: str, repo: Repo) -> Json:
     """One document: its text, its claims with their store ids and review status, and its incidex/1 record."""
     meta = repo.document_text(doc_id)
     if meta is None:
@@ -122,7 +122,7 @@ def document(doc_id: str, repo: Repo) -> JSONResponse:
     stored = repo.get_record(doc_id)
     with repo.engine.connect() as conn:
         claims = Q.document_claims(conn, doc_id)
-    return JSONResponse({"document": Q.plain(meta), **claims,
+    return Json({"document": Q.plain(meta), **claims,
                          "record": stored.record.to_json_dict() if stored else None})
 
 
@@ -198,14 +198,14 @@ def events(repo: Repo, f: Filter, cursor: Cursor = None, limit: Limit = 50,
 
 
 @router.get("/events/points", tags=["events"])
-def event_points(repo: Repo, f: Filter) -> JSONResponse:
+def event_points(repo: Repo, f: Filter) -> Json:
     """Every matching event's geocoded places as rows of ``fields`` (what the map clusters), at most 250,000."""
     with repo.engine.connect() as conn:
-        return JSONResponse(Q.event_points(conn, f))
+        return Json(Q.event_points(conn, f))
 
 
 @router.get("/events/{event_id}", tags=["events"])
-def event(event_id: int, repo: Repo) -> JSONResponse:
+def event(event_id: int, repo: Repo) -> Json:
     """One event claim: its parts, its document (with text), its incident and its audit trail."""
     with repo.engine.connect() as conn:
         ev = Q.get_event(conn, event_id)
@@ -214,7 +214,7 @@ def event(event_id: int, repo: Repo) -> JSONResponse:
     doc = repo.document_text(ev["document_id"])
     ev["document"] = Q.plain(doc) if doc else None
     ev["audit"] = repo.audit(f"event:{event_id}")
-    return JSONResponse(ev)
+    return Json(ev)
 
 
 # -- incidents ------------------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def incidents(repo: Repo, cursor: Cursor = None, limit: Limit = 50, since: Since
 
 
 @router.get("/incidents/{incident_id}", tags=["incidents"])
-def incident(incident_id: str, repo: Repo) -> JSONResponse:
+def incident(incident_id: str, repo: Repo) -> Json:
     """One incident: claims side by side, disputes, casualty ranges and ACLED's conservative figure;
     ``members`` maps each event (``DOC_ID:EVENT_KEY``) to its store id."""
     from incidex.services.reconcile import get_incident
@@ -241,7 +241,7 @@ def incident(incident_id: str, repo: Repo) -> JSONResponse:
         raise ApiError(ApiCodes.E604, 404, what=f"incident {incident_id}")
     with repo.engine.connect() as conn:
         inc["members"] = Q.incident_members(conn, incident_id)
-    return JSONResponse(inc)
+    return Json(inc)
 
 
 @router.post("/incidents/merge", tags=["review"])

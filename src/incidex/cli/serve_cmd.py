@@ -7,6 +7,7 @@ command refuses to start without ``--token`` / ``INCIDEX_TOKEN``, and every writ
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -23,6 +24,8 @@ def serve(
                                               "(required off 127.0.0.1).")] = None,
     tiles: Annotated[str | None, typer.Option(envvar="INCIDEX_TILES", help="Online tile layer URL template "
                                               "(https://.../{z}/{x}/{y}.png) over the offline boundaries.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (uvicorn workers); each opens the "
+                                         "store. One per CPU suits a team sharing one server.")] = 1,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the analyst UI (map, timeline, documents, incidents, review)."""
     try:
@@ -37,7 +40,15 @@ def serve(
 
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"incidex: serving on http://{shown}:{port}/  (API documentation: http://{shown}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    # several processes: uvicorn imports the app in each from a factory, which reads the same settings
+    from incidex.api.app import SERVE_ENV, settings_to_env
+
+    os.environ[SERVE_ENV] = settings_to_env(db, token=token, host=host, tiles=tiles)
+    uvicorn.run("incidex.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False)
 
 
 def register(app: typer.Typer) -> None:

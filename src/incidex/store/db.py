@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,11 +37,13 @@ def resolve_url(url: str | None) -> str:
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
     try:
+        # JSON columns are read with orjson: several times faster than the standard library on a page of rows
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                                   json_deserializer=orjson.loads)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, json_deserializer=orjson.loads)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(Codes.E301, url=_safe(url), detail=str(exc).splitlines()[0]) from None
     return engine
