@@ -65,6 +65,14 @@ def test_event_filters_narrow_the_list(demo_client: Any) -> None:
     assert 0 < len(inside) < len(everything)
     assert all(any(72 <= loc["lon"] <= 74 and 40 <= loc["lat"] <= 41.5 for loc in e["locations"] if loc["lat"])
                for e in inside)
+    # ... and every event with a place inside is there, in id order, also over pages of two
+    def in_box(e: dict[str, Any]) -> bool:
+        return any(loc["lat"] is not None and 72 <= loc["lon"] <= 74 and 40 <= loc["lat"] <= 41.5
+                   for loc in e["locations"])
+
+    expected = [e["id"] for e in everything if in_box(e)]
+    assert [e["id"] for e in inside] == expected
+    assert [e["id"] for e in all_pages(demo_client, f"/api/events?bbox={box}", 2)] == expected
     # actor and stance
     actor = demo_client.get("/api/actors?limit=100").json()["items"][0]["normalized"]
     by_actor = all_pages(demo_client, f"/api/events?actor={actor}", 100)
