@@ -147,6 +147,34 @@ def test_ingest_json_and_upload_are_idempotent(client: Any) -> None:
     assert client.get(f"/api/documents/{first['document_id']}").json()["document"]["text"] == variant(1)
 
 
+def test_full_text_search_follows_ingest_and_edits(client: Any) -> None:
+    """Search runs on the full-text index (FTS5 / PostgreSQL GIN), which triggers and expressions keep in step:
+    a new document is found at once, every word must match (as a word or its start), an analyst's edit of a
+    summary is found by its new words, and results page by cursor."""
+    for i in range(1, 4):
+        ingest(client, i)
+
+    def hits(q: str, kind: str, limit: int = 50) -> list[dict[str, Any]]:
+        r = client.get("/api/search", params={"q": q, "kind": kind, "limit": limit})
+        assert r.status_code == 200, r.text
+        return r.json()["items"]  # type: ignore[no-any-return]
+
+    docs = hits("Ganja shelled", "documents")
+    assert len(docs) == 3 and all("Ganja" in d["snippet"] for d in docs)
+    assert len(hits("GANJ", "documents")) == 3  # any case, a word's start
+    assert hits("Ganja Tbilisi", "documents") == []  # every word must match
+    assert [d["id"] for d in all_pages(client, "/api/search?q=ganja&kind=documents", 1)] == [d["id"] for d in docs]
+    ev = client.get("/api/events").json()["items"][0]
+    assert ev["id"] in {e["id"] for e in hits("ganja", "events")}
+    r = client.post(f"/api/claims/event:{ev['id']}/edit",
+                    json={"changes": {"summary": "Artillery fire reported near Zarqava."}, "reason": "rewording"})
+    assert r.status_code == 200, r.text
+    assert [e["id"] for e in hits("zarqava", "events")] == [ev["id"]]
+    assert hits("zarqav artillery", "events")[0]["snippet"].startswith("Artillery fire")
+    assert hits("zzzzqqq", "events") == [] and hits("zzzzqqq", "documents") == []
+    assert client.get("/api/search", params={"q": "%_", "kind": "events"}).json()["items"] == []
+
+
 def test_review_actions_are_audited(client: Any) -> None:
     ingest(client, 1)
     ev = client.get("/api/events").json()["items"][0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,9 @@ from sqlalchemy.engine import Connection
 
 from incidex.api.errors import ApiCodes, ApiError
 from incidex.domain.geo import cells_covering
+from incidex.store.repository import gather
 from incidex.store.schema import (
+    PG_TSVECTOR,
     aggregates,
     audit_log,
     casualties,
@@ -211,18 +214,14 @@ def _page_in_box_by_id(conn: Connection, f: EventFilter, key: list[Any] | None, 
         args.append(f.country.upper())
     sql += f" ORDER BY event_id LIMIT {mark}"
     conds = f.clauses(place=False)
-    after = int(key[0]) if key else 0
-    found: list[Any] = []
-    fetch = limit + 10  # a few fall to the checks on the event (rejected, superseded, other filters)
-    while True:
-        got = [int(r[0]) for r in conn.exec_driver_sql(sql, (after, *args, fetch)).all()]
-        ids = list(dict.fromkeys(got))  # an event with two places in the box
-        if ids:
-            found += conn.execute(select(events).where(events.c.id.in_(ids), *conds).order_by(events.c.id)).mappings().all()
-        if len(found) >= limit or len(got) < fetch:
-            return found[:limit]
-        after = got[-1]
-        fetch *= 2
+
+    def candidates(after: Any, n: int) -> list[Any]:
+        return [int(r[0]) for r in conn.exec_driver_sql(sql, (after, *args, n)).all()]
+
+    def read(ids: list[Any]) -> list[Any]:
+        return list(conn.execute(select(events).where(events.c.id.in_(ids), *conds).order_by(events.c.id)).mappings())
+
+    return gather(candidates, read, limit, int(key[0]) if key else 0)
 
 
 def fetch_rows(conn: Connection, t: Any, where: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -488,41 +487,76 @@ def list_aggregates(conn: Connection, cursor: str | None, limit: int, since: str
 def _snippet(text: str | None, q: str, width: int = 80) -> str:
     if not text:
         return ""
-    i = text.lower().find(q.lower())
+    low = text.lower()
+    i = low.find(q.lower())
+    if i < 0:  # the words matched apart: show the first of them
+        i = next((j for j in (low.find(t) for t in search_terms(q)) if j >= 0), -1)
+        q = search_terms(q)[0] if i >= 0 else q
     if i < 0:
         return text[: 2 * width]
     a, b = max(0, i - width), min(len(text), i + len(q) + width)
     return ("\u2026" if a else "") + " ".join(text[a:b].split()) + ("\u2026" if b < len(text) else "")
 
 
+def search_terms(q: str) -> list[str]:
+    """The words of a query (letters and digits), lower-cased; at most 12."""
+    return re.findall(r"[^\W_]+", q.lower())[:12]
+
+
+def _match(conn: Connection, terms: list[str]) -> str:
+    """Every word as a prefix, all required: FTS5 ``"w1"* "w2"*``, PostgreSQL ``w1:* & w2:*``."""
+    if conn.dialect.name == "sqlite":
+        return " ".join(f'"{t}"*' for t in terms)
+    return " & ".join(f"{t}:*" for t in terms)
+
+
 def search(conn: Connection, q: str, kind: str, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    """Documents (title, text) or event claims (summary, evidence quote) containing ``q``, any case."""
-    pat = _like(q)
+    """Documents (title, text) or event claims (summary, evidence quote) containing every word of ``q`` (as a
+    word or the start of one, any case), from the full-text index (migration 0006): FTS5 on SQLite, a GIN
+    index on PostgreSQL. Documents come in index order, events in id order."""
+    terms = search_terms(q)
+    if not terms:
+        return [], None
+    match = _match(conn, terms)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sqlite = conn.dialect.name == "sqlite"
+    key = decode_cursor(cursor, 1)
     if kind == "documents":
-        key = decode_cursor(cursor, 1)
-        stmt = select(documents.c.id, documents.c.title, documents.c.publisher, documents.c.published,
-                      documents.c.stance, documents.c.text).where(
-            or_(documents.c.title.ilike(pat, escape="\\"), documents.c.text.ilike(pat, escape="\\")))
-        if key:
-            stmt = stmt.where(documents.c.id > str(key[0]))
-        got = [dict(r) for r in conn.execute(stmt.order_by(documents.c.id).limit(limit + 1)).mappings()]
-        items = [{"kind": "document", "id": r["id"], "title": r["title"], "publisher": r["publisher"],
-                  "published": r["published"], "stance": r["stance"],
-                  "snippet": _snippet(r["text"], q) if q.lower() in (r["text"] or "").lower() else r["title"]}
-                 for r in got[:limit]]
+        cols = "d.id, d.title, d.publisher, d.published, d.stance, d.text"
+        if sqlite:
+            sql = (f"SELECT f.rowid, {cols} FROM documents_fts f JOIN documents d ON d.id = f.doc_id "
+                   f"WHERE documents_fts MATCH {mark} AND f.rowid > {mark} ORDER BY f.rowid LIMIT {mark}")
+            args: tuple[Any, ...] = (match, int(key[0]) if key else 0, limit + 1)
+        else:
+            sql = (f"SELECT d.id, {cols} FROM documents d WHERE {PG_TSVECTOR['documents']} @@ "
+                   f"to_tsquery('simple', {mark}) AND d.id > {mark} ORDER BY d.id LIMIT {mark}")
+            args = (match, str(key[0]) if key else "", limit + 1)
+        got = conn.exec_driver_sql(sql, args).all()
+        items = [{"kind": "document", "id": r[1], "title": r[2], "publisher": r[3], "published": r[4],
+                  "stance": r[5], "snippet": _snippet(r[6], q) if any(t in (r[6] or "").lower() for t in terms)
+                  else r[2]} for r in got[:limit]]
+        return items, (encode_cursor(got[limit - 1][0]) if len(got) > limit else None)
+
+    if sqlite:
+        hits = f"SELECT rowid FROM events_fts WHERE events_fts MATCH {mark} AND rowid > {mark} ORDER BY rowid LIMIT {mark}"
     else:
-        key = decode_cursor(cursor, 1)
-        stmt_ev = select(events.c.id, events.c.document_id, events.c.event_type, events.c.sub_type, events.c.summary,
-                         events.c.quote, events.c.date_start, events.c.review_status).where(
-            _current(events), or_(events.c.summary.ilike(pat, escape="\\"), events.c.quote.ilike(pat, escape="\\")))
-        if key:
-            stmt_ev = stmt_ev.where(events.c.id > int(key[0]))
-        got = [dict(r) for r in conn.execute(stmt_ev.order_by(events.c.id).limit(limit + 1)).mappings()]
-        items = [{"kind": "event", "ref": f"event:{r['id']}", **{k: v for k, v in r.items() if k != "quote"},
-                  "snippet": _snippet(r["quote"] if q.lower() in (r["quote"] or "").lower() else r["summary"], q)}
-                 for r in got[:limit]]
-    nxt = encode_cursor(got[limit - 1]["id"]) if len(got) > limit else None
-    return items, nxt
+        hits = (f"SELECT id FROM events WHERE {PG_TSVECTOR['events']} @@ to_tsquery('simple', {mark}) AND id > {mark} "
+                f"ORDER BY id LIMIT {mark}")
+    cols = (events.c.id, events.c.document_id, events.c.event_type, events.c.sub_type, events.c.summary,
+            events.c.quote, events.c.date_start, events.c.review_status)
+
+    def candidates(after: Any, n: int) -> list[Any]:
+        return [int(r[0]) for r in conn.exec_driver_sql(hits, (match, after, n)).all()]
+
+    def read(ids: list[Any]) -> list[Any]:
+        return list(conn.execute(select(*cols).where(events.c.id.in_(ids), _current(events))
+                                 .order_by(events.c.id)).mappings())
+
+    got_ev = gather(candidates, read, limit + 1, int(key[0]) if key else 0)
+    items = [{"kind": "event", "ref": f"event:{r['id']}", **{k: v for k, v in r.items() if k != "quote"},
+              "snippet": _snippet(r["quote"] if any(t in (r["quote"] or "").lower() for t in terms) else r["summary"], q)}
+             for r in got_ev[:limit]]
+    return items, (encode_cursor(got_ev[limit - 1]["id"]) if len(got_ev) > limit else None)
 
 
 # -- audit log -------------------------------------------------------------------------------------------

@@ -510,24 +510,37 @@ def _current(t: Table) -> Any:
     return t.c.event_id.in_(cur_events)
 
 
+def gather(candidates: Callable[[Any, int], list[Any]], read: Callable[[list[Any]], list[Any]], limit: int,
+           after: Any) -> list[Any]:
+    """A page of ``limit`` rows from candidate keys taken in page order from an index: ``candidates(after, n)``
+    gives up to ``n`` keys after ``after``, ``read(keys)`` the rows of those that pass the checks the index
+    cannot answer (rejected, superseded, other filters), in page order. A few more keys than a page are
+    fetched at a time, twice as many each round, until the page is full or the keys run out."""
+    found: list[Any] = []
+    fetch = limit + 10
+    while True:
+        keys = candidates(after, fetch)
+        if keys:
+            found += read(list(dict.fromkeys(keys)))  # dict: a key listed twice (an event with two places)
+        if len(found) >= limit or len(keys) < fetch:
+            return found[:limit]
+        after = keys[-1]
+        fetch *= 2
+
+
 def page_by_place(conn: Connection, conds: Sequence[Any], types: Sequence[str], cells: Sequence[int], lo: str,
                   hi: str, where: Any, after: tuple[str, int] | None, limit: int) -> list[dict[str, Any]]:
     """A page of events in (date_start, id) order after ``after``, whose places match ``where`` (``bbox``,
     ``country``) in the grid ``cells``, of ``types``, starting in [lo, hi], that also pass ``conds`` (clauses
-    on ``events``). The candidates come from the place index in page order, a few more than a page at a
-    time, and only they are read from ``events``."""
-    found: list[dict[str, Any]] = []
-    fetch = limit + 10  # candidates a round: a few fall to the checks on the event (rejected, superseded)
-    while True:
-        keys = _place_candidates(conn, types, cells, lo, hi, where, after, fetch)
-        ids = list(dict.fromkeys(k[1] for k in keys))  # an event with two places in the box
-        if ids:
-            q = select(events).where(events.c.id.in_(ids), *conds).order_by(events.c.date_start, events.c.id)
-            found += [dict(r) for r in conn.execute(q).mappings()]
-        if len(found) >= limit or len(keys) < fetch:
-            return found[:limit]
-        after = (keys[-1][0], keys[-1][1])
-        fetch *= 2
+    on ``events``). The candidates come from the place index in page order, and only they are read from
+    ``events``."""
+
+    def read(keys: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(k[1] for k in keys))
+        q = select(events).where(events.c.id.in_(ids), *conds).order_by(events.c.date_start, events.c.id)
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+    return gather(lambda a, n: _place_candidates(conn, types, cells, lo, hi, where, a, n), read, limit, after)
 
 
 def _place_candidates(conn: Connection, types: Sequence[str], cells: Sequence[int], lo: str, hi: str,

@@ -265,3 +265,16 @@ CLAIM_TABLES: dict[str, Table] = {
     "event": events, "location": event_locations, "actor": event_actors, "casualty": casualties,
     "aggregate": aggregates, "legal": legal_references, "framing": framing,
 }
+
+# Full-text search (migration 0006), outside the SQLAlchemy metadata: on SQLite the FTS5 tables (and their
+# shadow tables) named here, on PostgreSQL GIN indexes on these tsvector expressions.
+FTS_OBJECTS = ("documents_fts", "events_fts", "ix_documents_fts", "ix_events_fts")
+PG_TSVECTOR = {
+    "documents": "to_tsvector('simple', coalesce(title, '') || ' ' || left(coalesce(text, ''), 200000))",
+    "events": "to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(quote, ''))",
+}
+
+
+def is_fts_object(name: str | None) -> bool:
+    """A table or index of the full-text search, which the metadata does not declare."""
+    return bool(name) and any(str(name).startswith(n) for n in FTS_OBJECTS)
