@@ -107,12 +107,29 @@ def test_a_continent_and_a_large_region_get_their_area_point() -> None:
 def test_the_area_points_resource_is_what_the_generator_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from incidex.pipeline.geo_points import RESOURCE, continent_points
+    from incidex.pipeline.geo_points import RESOURCE, continent_points, country_points
 
     shipped = json.loads(RESOURCE.read_text(encoding="utf-8"))
-    assert set(shipped) == {"region"} and 50 < len(shipped["region"]) < 1000
+    assert set(shipped) == {"region", "country"} and 50 < len(shipped["region"]) < 1000
     for pid, pt in continent_points().items():
         assert shipped["region"][pid] == list(pt)
+    assert shipped["country"] == {cc: list(pt) for cc, pt in country_points().items()}
+
+
+def test_a_large_country_is_placed_at_its_middle_a_small_one_at_the_gazetteers_point() -> None:
+    from incidex.domain.geo import haversine_km
+    from incidex.pipeline.geo_points import area_point
+
+    us = FakeCandidate("geonames:6252001", "United States", "US", None, None, 38.0, -97.0, "country", 327_000_000)
+    text = "Cases rose across the United States."
+    ms = [PlaceMention(text.index("United"), len(text) - 1, "United States")]
+    resolve(ms, FakeGazetteer([us]), {}, text)
+    loc = ms[0].location
+    assert loc is not None and loc.feature == "country"
+    # the middle of the contiguous states (Lebanon, Kansas), not the factbook's 38 N 97 W, 220 km from it
+    assert haversine_km(loc.lat, loc.lon, 39.83, -98.58) < 100 < haversine_km(38.0, -97.0, 39.83, -98.58)
+    for cc in ("AZ", "BD", "MM", "NE", "ML", "GB"):  # the extraction gold's countries keep their point
+        assert area_point("x", "country", cc) is None
 
 
 def test_ranking_features_for_a_country_name_in_a_document_about_another_country() -> None:
@@ -147,3 +164,18 @@ def test_the_ranker_fit_learns_a_ranking_and_refuses_test_sets() -> None:
     assert geo_rank.fit(X, y, [0, 0, 1, 1, 2, 2], [1.0, 1.0, 1.0], fixed={0: 2.5})[0] == 2.5
     with pytest.raises(ValueError, match="test set"):
         geo_rank.collect(("lgl",))
+
+
+def test_a_country_is_not_outranked_by_its_capital_through_the_capitals_own_anchor() -> None:
+    # "Mexico" is also an alternate name of Mexico City; the phrase "Mexico City" anchors the city's point,
+    # which must not vouch for the city as the place meant by "Mexico"
+    world = FakeGazetteer([
+        FakeCandidate("c:mx", "Mexico", "MX", None, None, 23.0, -102.0, "country", 126_000_000),
+        FakeCandidate("t:cdmx", "Mexico City", "MX", "Mexico City", None, 19.43, -99.13, "city", 12_300_000),
+        FakeCandidate("r:cdmx", "Mexico City", "MX", "Mexico City", None, 19.4, -99.1, "region", 8_900_000),
+        FakeCandidate("t:cdmx", "Mexico", "MX", "Mexico City", None, 19.43, -99.13, "city", 12_300_000, "alternate"),
+    ])
+    text = "Mexico reported new cases on Monday, and hospitals in Mexico City were full."
+    ms = [PlaceMention(0, 6, "Mexico")]
+    resolve(ms, world, {"MX": 1.0}, text)
+    assert ms[0].location is not None and ms[0].location.feature == "country"

