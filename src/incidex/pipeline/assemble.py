@@ -33,6 +33,7 @@ from incidex.pipeline.casualties import CasualtyMention, find_casualties
 from incidex.pipeline.classify import NONE, Classification, classify_many
 from incidex.pipeline.dates import DateMention, find_dates
 from incidex.pipeline.framing import find_framing, loaded_words
+from incidex.pipeline.geo_points import area_point
 from incidex.pipeline.legal import find_legal
 from incidex.pipeline.places import (
     PlaceMention,
@@ -450,8 +451,10 @@ class Extractor:
                                 and p.location.country_code == top_country), None)
                 c = self.gaz.country(top_country) if country is None else None
                 if c is not None:
+                    # the point a mention of the country gets (a large country's is its outline's centroid)
+                    lat, lon = area_point(c.id, "country", top_country) or (c.lat, c.lon)  # type: ignore[attr-defined]
                     country = Location(name=c.name, name_as_written=c.name, country_code=top_country,  # type: ignore[attr-defined]
-                                       lat=round(c.lat, 5), lon=round(c.lon, 5), feature="country",  # type: ignore[attr-defined]
+                                       lat=round(lat, 5), lon=round(lon, 5), feature="country",
                                        geo_precision=3, gazetteer_id=c.id, candidates=1)  # type: ignore[attr-defined]
                 if country is not None:
                     locs = [country]
