@@ -5,13 +5,16 @@ and (b) the full incidex pipeline (which runs that model's tokenizer, sentence r
 it leaves out the tagger, lemmatizer and parser it does not use), alternating rounds so machine noise
 hits both, and prints docs/s for each and their ratio. Target: ratio >= 0.8, peak RSS < 500 MB.
 The corpus is the synthetic demo corpus repeated (and the seed statement when ../shared exists).
+``--no-embeddings`` runs the event classifier without its sentence-embedding model (TF-IDF and cues
+only, as ``INCIDEX_EMBEDDINGS=0``), to measure what the embeddings cost.
 
-    python benchmarks/bench_extract.py [--rounds 3] [--copies 20] [--record docs/PERFORMANCE.md]
+    python benchmarks/bench_extract.py [--rounds 3] [--copies 20] [--no-embeddings] [--record docs/PERFORMANCE.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -44,8 +47,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--copies", type=int, default=20)
     ap.add_argument("--record", type=Path, default=None)
+    ap.add_argument("--no-embeddings", action="store_true", help="classify without sentence embeddings")
     ap.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.no_embeddings:
+        os.environ["INCIDEX_EMBEDDINGS"] = "0"  # read at first use; inherited by the memory child
     if args.memory_child:
         _memory_child(args.copies)
         return
@@ -59,7 +65,12 @@ def main() -> None:
     texts = corpus(args.copies)
     raws = [RawDocument(text=t, origin=f"bench{i}") for i, t in enumerate(texts)]
     chars = sum(len(t) for t in texts)
+    t0 = time.perf_counter()
     list(ex.extract_many(raws[:20]))  # warm-up: model, classifier, gazetteer caches
+    warm = time.perf_counter() - t0
+    from incidex.pipeline.classify import embedding_model
+
+    classifier = "TF-IDF + cues + MiniLM embeddings" if embedding_model() is not None else "TF-IDF + cues"
 
     bare_t, full_t = [], []
     for _ in range(args.rounds):
@@ -84,6 +95,7 @@ def main() -> None:
         f"full incidex        : {n / full:8.1f} docs/s",
         f"ratio full/bare     : {ratio:8.2f}  (target >= 0.80)",
         f"peak RSS, incidex   : {rss_mb:8.0f} MB (target < 500 MB; a separate process extracting the corpus)",
+        f"event classifier    : {classifier}; first 20 documents incl. loading and training {warm:.1f} s",
     ]
     print("\n".join(lines))
     if args.record:

@@ -1,18 +1,31 @@
-"""Event sub-type classification: ACLED-codebook cue rules combined with a small text classifier.
+"""Event sub-type classification: ACLED-codebook cue rules combined with two small text classifiers.
 
 The cue rules (``resources/event_cues*.toml``) are written from the ACLED
-codebook; the classifier (TF-IDF + logistic regression) is trained at first use
-on ``resources/event_examples.jsonl``, hand-written examples of every sub-type
-and of non-events. Neither has seen the CASE 2021 test set. Training takes
-under a second, so the model is fitted in-process rather than shipped as a
-binary.
+codebook. The classifiers are logistic regressions trained at first use on
+``resources/event_examples*.jsonl``, hand-written examples of every sub-type and
+of non-events: one over TF-IDF word and character n-grams, one over sentence
+embeddings (all-MiniLM-L6-v2, run in NumPy by ``embed.py``). None of them has
+seen the CASE 2021 test set. docs/CLASSIFIER.md has the design and the figures.
+
+A text is scored first by the TF-IDF model plus the cues; only when the best two
+sub-types are close (``EMBED_MARGIN``) is it embedded and the embedding model's
+probabilities mixed in (``EMBED_SHARE``): on the development set that gave the
+F1 within 0.01 of embedding everything while embedding 28% of the snippets.
+The training examples' embeddings are shipped (``resources/event_examples_minilm.npz``,
+keyed by a hash of each text) so that training needs no encoder run; an example
+added or edited since is embedded at training time. Without the model package
+(or with ``INCIDEX_EMBEDDINGS=0``) the classifier is the TF-IDF model and the
+cues alone, with a warning.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +35,15 @@ from incidex.domain.taxonomy import SUB_TYPES
 
 RESOURCES = Path(__file__).with_name("resources")
 NONE = "none"
-CUE_WEIGHT = 0.12  # one unit of cue weight is worth 0.12 of classifier probability (tuned on dev sets)
+# One unit of cue weight is worth 0.06 of classifier probability. It was 0.12 before the embeddings;
+# on eval/events_dev (weighted F1 over the 25 sub-types) 0.12 -> 0.06 took TF-IDF + cues from 0.830 to
+# 0.864 and TF-IDF + embeddings + cues from 0.878 to 0.904; 0.04 scored 0.913 there but lost events on
+# the development gold (`incidex eval extract`: 0.585 against 0.598 at 0.06). docs/CLASSIFIER.md.
+CUE_WEIGHT = 0.06
+EMBED_SHARE = 0.3  # the embedding model's share of the mixed probabilities (0.4: 0.895, 0.5: 0.888 on dev)
+EMBED_MARGIN = 0.2  # embed a text when its best two TF-IDF + cue scores are closer (dev: 0.1 0.897, 0.3 0.904)
+EMBED_C = 8.0
+EMBEDDINGS_FILE = RESOURCES / "event_examples_minilm.npz"
 
 
 @dataclass(frozen=True)
@@ -98,8 +119,84 @@ def model() -> Any:
         ),
         LogisticRegression(C=8.0, max_iter=2000),
     )
-    pipe.fit(texts, labels)
+    with one_blas_thread():
+        pipe.fit(texts, labels)
     return pipe
+
+
+def one_blas_thread() -> Any:
+    """A context with BLAS on one thread. On the 2-core machines here, shared with other work, OpenBLAS's
+    second thread made these fits slower, not faster: TF-IDF model 15.1 s -> 7.7 s, embedding model
+    11.0 s -> 0.3 s (its threads spin when the cores are taken); encoding 26 -> 17 ms a snippet."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
+def text_key(text: str) -> str:
+    """The key of a training example's shipped embedding."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def example_embeddings(texts: list[str], encode: Any) -> Any:
+    """Embeddings of the training texts: the shipped ones, and ``encode`` for the rest."""
+    import numpy as np
+
+    known: dict[str, Any] = {}
+    if EMBEDDINGS_FILE.is_file():
+        with np.load(EMBEDDINGS_FILE) as z:
+            known = dict(zip((str(k) for k in z["keys"]), z["vectors"].astype(np.float32), strict=True))
+    keys = [text_key(t) for t in texts]
+    missing = [i for i, k in enumerate(keys) if k not in known]
+    if missing:
+        for i, v in zip(missing, encode([texts[i] for i in missing]), strict=True):
+            known[keys[i]] = v
+    return np.stack([known[k] for k in keys])
+
+
+def write_example_embeddings() -> int:
+    """Rewrite the shipped embeddings after editing the examples: those of new or edited texts are
+    computed, those of removed texts dropped (``python -m incidex.pipeline.classify``). Returns how
+    many were written."""
+    import numpy as np
+
+    from incidex.pipeline.embed import encoder
+
+    texts = sorted({t for t, _ in load_examples()})
+    with one_blas_thread():
+        vecs = example_embeddings(texts, encoder().encode)  # the shipped ones are kept, the others embedded
+    np.savez_compressed(EMBEDDINGS_FILE, keys=np.array([text_key(t) for t in texts]),
+                        vectors=vecs.astype(np.float16))
+    return len(texts)
+
+
+def embeddings_enabled() -> bool:
+    return os.environ.get("INCIDEX_EMBEDDINGS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@lru_cache(maxsize=1)
+def embedding_model() -> Any | None:
+    """(encoder, logistic regression over its embeddings), or None when embeddings are off or
+    the model package is missing (then the TF-IDF model and the cues decide alone)."""
+    if not embeddings_enabled():
+        return None
+    from sklearn.linear_model import LogisticRegression
+
+    from incidex.pipeline.embed import ModelMissing, encoder
+
+    try:
+        enc = encoder()
+    except ModelMissing as e:
+        warnings.warn(f"{e}; classifying without sentence embeddings", RuntimeWarning, stacklevel=2)
+        return None
+    rows = load_examples()
+    lr = LogisticRegression(C=EMBED_C, max_iter=3000)
+    with one_blas_thread():
+        x = example_embeddings([t for t, _ in rows], enc.encode)
+        lr.fit(x, [lab for _, lab in rows])
+    if list(lr.classes_) != list(model().classes_):
+        raise RuntimeError("the TF-IDF and embedding classifiers disagree on the classes")
+    return enc, lr
 
 
 def classify(text: str) -> Classification:
@@ -115,18 +212,44 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
     cue_list = [cue_scores(t) for t in texts]
     todo = [i for i, cs in enumerate(cue_list) if needs_model is None or cs or needs_model[i]]
     m = model()
-    probs = m.predict_proba([texts[i] for i in todo]) if todo else []
-    by_index = dict(zip(todo, probs, strict=True))
     classes = list(m.classes_)
+    scores: dict[int, dict[str, float]] = {}
+    if todo:
+        for i, probs in zip(todo, m.predict_proba([texts[i] for i in todo]), strict=True):
+            scores[i] = _with_cues({c: float(p) for c, p in zip(classes, probs, strict=True)}, cue_list[i])
+        close = [i for i in todo if _margin(scores[i]) < EMBED_MARGIN]
+        em = embedding_model() if close else None
+        if em is not None:
+            enc, lr = em
+            with one_blas_thread():
+                vecs = enc.encode([texts[i] for i in close])
+            for i, probs in zip(close, lr.predict_proba(vecs), strict=True):
+                prev = scores[i]
+                scores[i] = _with_cues({c: (1.0 - EMBED_SHARE) * (prev[c] - CUE_WEIGHT * cue_list[i].get(c, 0.0))
+                                        + EMBED_SHARE * float(p) for c, p in zip(classes, probs, strict=True)},
+                                       cue_list[i])
     out = []
     for i, cs in enumerate(cue_list):
-        if i not in by_index:
+        if i not in scores:
             out.append(Classification(NONE, 1.0, 0.0, 0.0, {NONE: 1.0}))
             continue
-        scores = {c: float(p) for c, p in zip(classes, by_index[i], strict=True)}
-        for sub, w in cs.items():
-            scores[sub] = scores.get(sub, 0.0) + CUE_WEIGHT * w
-        best = max(scores, key=lambda k: scores[k])
+        sc = scores[i]
+        best = max(sc, key=lambda k: sc[k])
         any_cue = max((w for s, w in cs.items() if s in SUB_TYPES), default=0.0)
-        out.append(Classification(best, scores[best], cs.get(best, 0.0), any_cue, scores))
+        out.append(Classification(best, sc[best], cs.get(best, 0.0), any_cue, sc))
     return out
+
+
+def _with_cues(probs: dict[str, float], cs: dict[str, float]) -> dict[str, float]:
+    for sub, w in cs.items():
+        probs[sub] = probs.get(sub, 0.0) + CUE_WEIGHT * w
+    return probs
+
+
+def _margin(scores: dict[str, float]) -> float:
+    top = sorted(scores.values(), reverse=True)
+    return top[0] - top[1] if len(top) > 1 else 1.0
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_example_embeddings()} embeddings to {EMBEDDINGS_FILE}")
