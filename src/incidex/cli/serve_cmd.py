@@ -32,7 +32,7 @@ def serve(
         from incidex.api.app import check_bind, create_app
 
         check_bind(host, token)
-        app = create_app(db, token=token, host=host, tiles=tiles)
+        app = create_app(db, token=token, host=host, tiles=tiles, server_process=workers == 1)
     except IncidexError as exc:
         _err(exc)
         raise typer.Exit(2) from None
