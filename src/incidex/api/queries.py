@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 
 from incidex.api.errors import ApiCodes, ApiError
 from incidex.domain.geo import cells_covering
-from incidex.store.repository import gather
+from incidex.store.repository import gather, param_mark, place_test
 from incidex.store.schema import (
     PG_TSVECTOR,
     aggregates,
@@ -200,19 +200,11 @@ def _page_in_box_by_id(conn: Connection, f: EventFilter, key: list[Any] | None, 
     (event_id, lon, lat) alone, read in id order, and only they are read from ``events``. Testing each event
     in turn for a place in the box cost about ten times as much on a store of a million events."""
     sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = param_mark(conn)
     # SQLite's planner would take the (lat, lon) index and sort; the id-ordered one needs no sort
     sql = "SELECT event_id FROM event_locations" + (" INDEXED BY ix_event_locations_event_lon_lat" if sqlite else "")
-    sql += f" WHERE event_id > {mark}"
-    args: list[Any] = []
-    if f.bbox:
-        x0, y0, x1, y1 = f.bbox
-        sql += f" AND lon BETWEEN {mark} AND {mark} AND lat BETWEEN {mark} AND {mark}"
-        args += [x0, x1, y0, y1]
-    if f.country:
-        sql += f" AND country_code = {mark}"
-        args.append(f.country.upper())
-    sql += f" ORDER BY event_id LIMIT {mark}"
+    place_sql, args = place_test(conn, f)
+    sql += f" WHERE event_id > {mark}{place_sql} ORDER BY event_id LIMIT {mark}"
     conds = f.clauses(place=False)
 
     def candidates(after: Any, n: int) -> list[Any]:
@@ -518,7 +510,7 @@ def search(conn: Connection, q: str, kind: str, cursor: str | None, limit: int) 
     if not terms:
         return [], None
     match = _match(conn, terms)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = param_mark(conn)
     sqlite = conn.dialect.name == "sqlite"
     key = decode_cursor(cursor, 1)
     if kind == "documents":

@@ -543,15 +543,15 @@ def page_by_place(conn: Connection, conds: Sequence[Any], types: Sequence[str], 
     return gather(lambda a, n: _place_candidates(conn, types, cells, lo, hi, where, a, n), read, limit, after)
 
 
-def _place_candidates(conn: Connection, types: Sequence[str], cells: Sequence[int], lo: str, hi: str,
-                      where: Any, after: tuple[str, int] | None, limit: int) -> list[tuple[str, int]]:
-    """(event_date, event_id) of the places in the box, in page order, from ``ix_event_locations_search``
-    alone. Plain SQL: the cells are a few hundred integers of our own making, written into the statement;
-    as bound parameters of an expanding IN, SQLAlchemy's per-parameter processing cost ten times the query."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"SELECT event_date, event_id FROM event_locations WHERE event_type IN ({', '.join([mark] * len(types))})"
-           f" AND cell IN ({', '.join(str(int(c)) for c in cells)}) AND event_date BETWEEN {mark} AND {mark}")
-    args: list[Any] = [*types, lo, hi]
+def param_mark(conn: Connection) -> str:
+    """The driver's placeholder, for statements written out as text."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def place_test(conn: Connection, where: Any) -> tuple[str, list[Any]]:
+    """`` AND ...`` on event_locations' columns for ``where.bbox`` and ``where.country``, with its arguments."""
+    mark = param_mark(conn)
+    sql, args = "", []
     if where.bbox:
         x0, y0, x1, y1 = where.bbox
         sql += f" AND lon BETWEEN {mark} AND {mark} AND lat BETWEEN {mark} AND {mark}"
@@ -559,6 +559,20 @@ def _place_candidates(conn: Connection, types: Sequence[str], cells: Sequence[in
     if where.country:
         sql += f" AND country_code = {mark}"
         args.append(where.country.upper())
+    return sql, args
+
+
+def _place_candidates(conn: Connection, types: Sequence[str], cells: Sequence[int], lo: str, hi: str,
+                      where: Any, after: tuple[str, int] | None, limit: int) -> list[tuple[str, int]]:
+    """(event_date, event_id) of the places in the box, in page order, from ``ix_event_locations_search``
+    alone. Plain SQL: the cells are a few hundred integers of our own making, written into the statement;
+    as bound parameters of an expanding IN, SQLAlchemy's per-parameter processing cost ten times the query."""
+    mark = param_mark(conn)
+    sql = (f"SELECT event_date, event_id FROM event_locations WHERE event_type IN ({', '.join([mark] * len(types))})"
+           f" AND cell IN ({', '.join(str(int(c)) for c in cells)}) AND event_date BETWEEN {mark} AND {mark}")
+    place_sql, place_args = place_test(conn, where)
+    sql += place_sql
+    args: list[Any] = [*types, lo, hi, *place_args]
     if after is not None:
         sql += f" AND (event_date > {mark} OR (event_date = {mark} AND event_id > {mark}))"
         args += [after[0], after[0], after[1]]
