@@ -41,3 +41,27 @@ def test_all_25_sub_types_are_reachable():
     got = dict(zip(CASES, (c.sub_type for c in classify_many(list(CASES.values()))), strict=True))
     wrong = {k: v for k, v in got.items() if k != v}
     assert not wrong, wrong
+
+
+def test_fitted_models_are_kept_in_the_cache_and_refitted_when_damaged_or_changed(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    from incidex.pipeline.classify import fitted
+
+    monkeypatch.setenv("INCIDEX_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def fit() -> LogisticRegression:
+        calls.append(1)
+        return LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"])
+
+    first = fitted("t", fit, b"data v1")
+    again = fitted("t", fit, b"data v1")
+    assert len(calls) == 1 and list(again.predict([[0.2], [2.8]])) == list(first.predict([[0.2], [2.8]])) == ["a", "b"]
+    fitted("t", fit, b"data v2")  # other training data: another file, fitted again
+    assert len(calls) == 2
+    files = sorted((tmp_path / "classifier").iterdir())
+    assert len(files) == 2 and all(f.suffix == ".joblib" for f in files)
+    for f in files:
+        f.write_bytes(b"not a model")
+    assert list(fitted("t", fit, b"data v1").predict([[3.0]])) == ["b"] and len(calls) == 3

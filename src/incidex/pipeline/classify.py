@@ -119,9 +119,47 @@ def model() -> Any:
         ),
         LogisticRegression(C=8.0, max_iter=2000),
     )
-    with one_blas_thread():
-        pipe.fit(texts, labels)
-    return pipe
+
+    def fit() -> Any:
+        with one_blas_thread():
+            return pipe.fit(texts, labels)
+
+    return fitted("tfidf", fit, _examples_key(), repr(pipe.get_params(deep=True)).encode())
+
+
+def _examples_key() -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(RESOURCES.glob("event_examples*.jsonl")))
+
+
+def fitted(name: str, fit: Any, *key: bytes) -> Any:
+    """The model ``fit()`` returns, kept in the user cache under a hash of ``key`` (the training data and the
+    unfitted model's parameters) and of the library versions: fitting both models took 6-8 s at the start of
+    every process, most of `incidex extract` on one file. A damaged or unreadable cache file is refitted;
+    an unwritable cache only costs the fit."""
+    import joblib  # scikit-learn's own dependency
+    import numpy
+    import sklearn
+
+    from incidex.config import get_settings
+
+    h = hashlib.sha256(f"{name}|{sklearn.__version__}|{numpy.__version__}".encode())
+    for k in key:
+        h.update(hashlib.sha256(k).digest())
+    path = get_settings().cache_dir / "classifier" / f"{name}-{h.hexdigest()[:24]}.joblib"
+    if path.is_file():
+        try:
+            return joblib.load(path)
+        except Exception:  # noqa: BLE001 - whatever the file holds, fitting again gives the right model
+            pass
+    model_ = fit()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        joblib.dump(model_, tmp)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+    except OSError:
+        pass
+    return model_
 
 
 def one_blas_thread() -> Any:
@@ -191,9 +229,16 @@ def embedding_model() -> Any | None:
         return None
     rows = load_examples()
     lr = LogisticRegression(C=EMBED_C, max_iter=3000)
-    with one_blas_thread():
-        x = example_embeddings([t for t, _ in rows], enc.encode)
-        lr.fit(x, [lab for _, lab in rows])
+
+    def fit() -> Any:
+        with one_blas_thread():
+            x = example_embeddings([t for t, _ in rows], enc.encode)
+            return lr.fit(x, [lab for _, lab in rows])
+
+    from incidex.pipeline.embed import MODEL_VERSION
+
+    lr = fitted("embedding", fit, _examples_key(), EMBEDDINGS_FILE.read_bytes() if EMBEDDINGS_FILE.is_file() else b"",
+                MODEL_VERSION.encode(), repr(lr.get_params()).encode())
     if list(lr.classes_) != list(model().classes_):
         raise RuntimeError("the TF-IDF and embedding classifiers disagree on the classes")
     return enc, lr
