@@ -230,45 +230,43 @@ def direct_query_ms(store: Path, n: int = 200, seed: int = 9) -> tuple[float, fl
     return pct(ms, 50), pct(ms, 95)
 
 
+def _map_loads(store: Path, chromium: str, ready: tuple[str, ...], timeout_ms: int,
+               rounds: int = 3) -> tuple[list[float], dict[str, float]]:
+    """Milliseconds from navigation until every ``ready`` selector is there, for ``rounds`` fresh pages of
+    the map served from ``store``; and what the last page reported (markers, its own timings)."""
+    from playwright.sync_api import sync_playwright
+
+    runs: list[float] = []
+    seen: dict[str, float] = {}
+    with Server(store) as srv, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for _ in range(rounds):
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            t0 = time.perf_counter()
+            page.goto(srv.url + "/#/map")
+            for sel in ready:
+                page.wait_for_selector(sel, timeout=timeout_ms)
+            runs.append((time.perf_counter() - t0) * 1000)
+            seen["markers"] = float(page.get_attribute("#map-count", "data-count") or 0)
+            seen["in_page_ms"] = float(page.get_attribute("#view", "data-render-ms") or 0)
+            seen["points_ms"] = float(page.get_attribute("#view", "data-points-ms") or 0)
+            page.close()
+        browser.close()
+    return runs, seen
+
+
 def map_render(store_dir: Path, n_events: int, chromium: str) -> dict[str, float] | None:
     """Milliseconds from navigation to the map's markers clustered and drawn, for a store of ``n_events``."""
     if not Path(chromium).exists():
         print(f"skipping the map: {chromium} missing", flush=True)
         return None
-    from playwright.sync_api import sync_playwright
-
     store = store_dir / f"map-{n_events}.sqlite"
     ensure_store(store, n_events)
-    out: dict[str, float] = {}
-    with Server(store) as srv, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        runs = []
-        for _ in range(3):
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            t0 = time.perf_counter()
-            page.goto(srv.url + "/#/map")
-            page.wait_for_selector("#view[data-ready='1']", timeout=120_000)
-            page.wait_for_selector("#map-count[data-ready='1']", timeout=120_000)
-            runs.append((time.perf_counter() - t0) * 1000)
-            out["markers"] = float(page.get_attribute("#map-count", "data-count") or 0)
-            out["in_page_ms"] = float(page.get_attribute("#view", "data-render-ms") or 0)
-            out["points_ms"] = float(page.get_attribute("#view", "data-points-ms") or 0)
-            page.close()
-        # baseline: the same page with no events (boundaries, timeline, scripts)
-        empty = store_dir / "map-empty.sqlite"
-        ensure_store(empty, 0)
-        browser.close()
-    with Server(empty) as srv, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        base = []
-        for _ in range(3):
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            t0 = time.perf_counter()
-            page.goto(srv.url + "/#/map")
-            page.wait_for_selector("#map-count[data-ready='1']", timeout=60_000)
-            base.append((time.perf_counter() - t0) * 1000)
-            page.close()
-        browser.close()
+    runs, out = _map_loads(store, chromium, ("#view[data-ready='1']", "#map-count[data-ready='1']"), 120_000)
+    # baseline: the same page with no events (boundaries, timeline, scripts)
+    empty = store_dir / "map-empty.sqlite"
+    ensure_store(empty, 0)
+    base, _ = _map_loads(empty, chromium, ("#map-count[data-ready='1']",), 60_000)
     out["ms"] = statistics.median(runs)
     out["base_ms"] = statistics.median(base)
     return out

@@ -151,6 +151,17 @@ def list_events(conn: Connection, f: EventFilter, cursor: str | None, limit: int
 
     In date order with a bounding box, the page comes from the store's place index
     (``page_by_place``: grid cells, type and date in one covering index) unless the box is too wide."""
+    def page(got: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """The first ``limit`` of ``limit + 1`` rows with their parts, and the next page's cursor."""
+        rows = [plain(r) for r in got]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        attach_parts(conn, rows)
+        if not (more and rows):
+            return rows, None
+        last = rows[-1]
+        return rows, encode_cursor(last["date_start"], last["id"]) if order == "date" else encode_cursor(last["id"])
+
     cells = cells_covering(*f.bbox) if f.bbox and order == "date" else None
     if cells is not None:
         from incidex.domain.taxonomy import EVENT_TYPES
@@ -159,19 +170,11 @@ def list_events(conn: Connection, f: EventFilter, cursor: str | None, limit: int
         types = tuple(t for t, subs in EVENT_TYPES.items()
                       if not f.types or t in f.types or any(x in subs for x in f.types))
         key = decode_cursor(cursor, 2)
-        rows = [plain(r) for r in page_by_place(
+        return page(page_by_place(
             conn, [*f.clauses(place=False), events.c.date_start.is_not(None)], types, cells,
-            f.since or "0000-00-00", f.until or "9999-99-99", f, (key[0], int(key[1])) if key else None, limit + 1)]
-        more = len(rows) > limit
-        rows = rows[:limit]
-        attach_parts(conn, rows)
-        return rows, (encode_cursor(rows[-1]["date_start"], rows[-1]["id"]) if more and rows else None)
+            f.since or "0000-00-00", f.until or "9999-99-99", f, (key[0], int(key[1])) if key else None, limit + 1))
     if order == "id" and (f.bbox or f.country):
-        rows = [plain(r) for r in _page_in_box_by_id(conn, f, decode_cursor(cursor, 1), limit + 1)]
-        more = len(rows) > limit
-        rows = rows[:limit]
-        attach_parts(conn, rows)
-        return rows, (encode_cursor(rows[-1]["id"]) if more and rows else None)
+        return page(_page_in_box_by_id(conn, f, decode_cursor(cursor, 1), limit + 1))
     q = select(events).where(*f.clauses())
     if order == "date":
         q = q.where(events.c.date_start.is_not(None))
@@ -184,15 +187,7 @@ def list_events(conn: Connection, f: EventFilter, cursor: str | None, limit: int
         if key:
             q = q.where(events.c.id > int(key[0]))
         q = q.order_by(events.c.id)
-    rows = [plain(r) for r in conn.execute(q.limit(limit + 1)).mappings()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    attach_parts(conn, rows)
-    nxt = None
-    if more and rows:
-        last = rows[-1]
-        nxt = encode_cursor(last["date_start"], last["id"]) if order == "date" else encode_cursor(last["id"])
-    return rows, nxt
+    return page(conn.execute(q.limit(limit + 1)).mappings())
 
 
 def _page_in_box_by_id(conn: Connection, f: EventFilter, key: list[Any] | None, limit: int) -> list[Any]:

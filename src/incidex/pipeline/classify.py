@@ -127,6 +127,7 @@ def model() -> Any:
     return fitted("tfidf", fit, _examples_key(), repr(pipe.get_params(deep=True)).encode())
 
 
+@lru_cache(maxsize=1)
 def _examples_key() -> bytes:
     return b"".join(p.read_bytes() for p in sorted(RESOURCES.glob("event_examples*.jsonl")))
 
@@ -228,17 +229,17 @@ def embedding_model() -> Any | None:
         warnings.warn(f"{e}; classifying without sentence embeddings", RuntimeWarning, stacklevel=2)
         return None
     rows = load_examples()
-    lr = LogisticRegression(C=EMBED_C, max_iter=3000)
+    unfitted = LogisticRegression(C=EMBED_C, max_iter=3000)
 
     def fit() -> Any:
         with one_blas_thread():
             x = example_embeddings([t for t, _ in rows], enc.encode)
-            return lr.fit(x, [lab for _, lab in rows])
+            return unfitted.fit(x, [lab for _, lab in rows])
 
     from incidex.pipeline.embed import MODEL_VERSION
 
     lr = fitted("embedding", fit, _examples_key(), EMBEDDINGS_FILE.read_bytes() if EMBEDDINGS_FILE.is_file() else b"",
-                MODEL_VERSION.encode(), repr(lr.get_params()).encode())
+                MODEL_VERSION.encode(), repr(unfitted.get_params()).encode())
     if list(lr.classes_) != list(model().classes_):
         raise RuntimeError("the TF-IDF and embedding classifiers disagree on the classes")
     return enc, lr
