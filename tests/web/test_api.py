@@ -428,3 +428,13 @@ def _children(pid: int) -> list[int]:
 
     return [c.pid for c in psutil.Process(pid).children(recursive=True) if "python" in c.name().lower()
             or "incidex" in " ".join(c.cmdline())]
+
+
+def test_a_search_snippet_is_cut_around_the_word_the_text_holds() -> None:
+    from incidex.api.queries import _snippet
+
+    text = "x" * 200 + " shelling near Ganja " + "y" * 200
+    # the query's first word is not in the text, its second is: the window surrounds the second, whole
+    snip = _snippet(text, "zarqava ganja", width=10)
+    assert "Ganja" in snip and snip.startswith("\u2026") and snip.endswith("\u2026")
+    assert snip == "\u2026" + " ".join(text[text.index("Ganja") - 10:text.index("Ganja") + 5 + 10].split()) + "\u2026"

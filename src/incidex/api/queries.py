@@ -476,9 +476,8 @@ def _snippet(text: str | None, q: str, width: int = 80) -> str:
         return ""
     low = text.lower()
     i = low.find(q.lower())
-    if i < 0:  # the words matched apart: show the first of them
-        i = next((j for j in (low.find(t) for t in search_terms(q)) if j >= 0), -1)
-        q = search_terms(q)[0] if i >= 0 else q
+    if i < 0:  # the words matched apart: show the first of them that the text holds
+        i, q = next(((j, t) for t in search_terms(q) if (j := low.find(t)) >= 0), (-1, q))
     if i < 0:
         return text[: 2 * width]
     a, b = max(0, i - width), min(len(text), i + len(q) + width)
