@@ -47,6 +47,7 @@ def test_fitted_models_are_kept_in_the_cache_and_refitted_when_damaged_or_change
     from sklearn.linear_model import LogisticRegression
 
     from incidex.pipeline.classify import fitted
+    from incidex.pipeline.linear import LinearModel
 
     monkeypatch.setenv("INCIDEX_CACHE_DIR", str(tmp_path))
     calls = []
@@ -57,11 +58,77 @@ def test_fitted_models_are_kept_in_the_cache_and_refitted_when_damaged_or_change
 
     first = fitted("t", fit, b"data v1")
     again = fitted("t", fit, b"data v1")
+    assert isinstance(again, LinearModel)
     assert len(calls) == 1 and list(again.predict([[0.2], [2.8]])) == list(first.predict([[0.2], [2.8]])) == ["a", "b"]
     fitted("t", fit, b"data v2")  # other training data: another file, fitted again
     assert len(calls) == 2
     files = sorted((tmp_path / "classifier").iterdir())
-    assert len(files) == 2 and all(f.suffix == ".joblib" for f in files)
+    assert len(files) == 2 and all(f.suffix == ".npz" for f in files)
     for f in files:
         f.write_bytes(b"not a model")
     assert list(fitted("t", fit, b"data v1").predict([[3.0]])) == ["b"] and len(calls) == 3
+
+
+def test_exported_models_give_scikit_learns_probabilities() -> None:
+    """The array form of a fitted model (what `incidex extract` runs, without scikit-learn) agrees with the
+    estimator on texts it was trained on and on texts it never saw, accents, digits and odd spacing included."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from incidex.pipeline import linear
+    from incidex.pipeline.classify import EMBED_PARAMS, load_examples, tfidf_pipeline
+
+    rows = load_examples()[::4]
+    texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
+    pipe = tfidf_pipeline().fit(texts, labels)
+    exported = linear.export(pipe)
+    unseen = ["Gunmen  killed 12 people in\tKhankendi; the army's Su-25s struck  back.", "", "   ",
+              "Émeutes à Bamako : la police a tiré des gaz lacrymogènes", "a b c 1 2 3 ___ !!!"]
+    probe = texts[:300] + unseen
+    assert np.abs(exported.predict_proba(probe) - pipe.predict_proba(probe)).max() < 1e-9
+    assert list(exported.classes) == list(pipe.classes_)
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 8))
+    y = np.array(["a", "b", "c"])[rng.integers(0, 3, 60)]
+    for yy in (y, np.where(y == "c", "a", y)):  # multinomial and binary
+        lr = LogisticRegression(**EMBED_PARAMS).fit(x, yy)
+        assert np.abs(linear.export(lr).predict_proba(x) - lr.predict_proba(x)).max() < 1e-9
+
+
+def test_exported_models_survive_the_cache_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    import pytest
+
+    from incidex.pipeline import linear
+    from incidex.pipeline.classify import model
+
+    m = model()
+    linear.save(m, tmp_path / "m.npz")
+    back = linear.load(tmp_path / "m.npz")
+    probe = ["Shells hit the market in Uzgen, killing nine.", "The talks resumed in Geneva."]
+    assert back.classes == m.classes and np.array_equal(back.predict_proba(probe), m.predict_proba(probe))
+    assert [f.vocabulary for f in back.features] == [f.vocabulary for f in m.features]
+    (tmp_path / "bad.npz").write_bytes(b"PK not really")
+    with pytest.raises(Exception):  # noqa: B017 - any error: the caller refits
+        linear.load(tmp_path / "bad.npz")
+
+
+def test_cue_tables_found_by_first_letter_are_those_a_search_finds() -> None:
+    from pathlib import Path
+
+    from incidex.pipeline.classify import _NOT_CUES, cue_scores, cues, load_examples
+
+    def by_search(text: str) -> dict[str, float]:
+        text = _NOT_CUES.sub(" ", text)
+        out: dict[str, float] = {}
+        for c in cues():
+            if c.pattern.search(text):
+                out[c.sub_type] = out.get(c.sub_type, 0.0) + c.weight
+        return out
+
+    corpus = Path(__file__).resolve().parents[1] / "src" / "incidex" / "demo" / "corpus"
+    texts = [t for t, _ in load_examples()] + [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts += ["A rocket-propelled grenade; grenades were thrown", "\u212aidnapped; \u017fhelled; \u00e9meutes", ""]
+    for t in texts:
+        assert cue_scores(t) == by_search(t), t[:80]

@@ -51,3 +51,64 @@ def test_find_framing_spans_and_alternatives():
 def test_organisation_names_are_not_flagged():
     text = "The Baloch Liberation Army claimed the attack."
     assert not [f for f in find_framing(text) if "liberat" in f.term.lower()]
+
+
+def _starts_by_full_scan(text):
+    """Where the whole lexicon, as one alternation, matches: what the indexed prefilter must find."""
+    from incidex.pipeline.framing import _combined
+
+    comb, out = _combined(), []
+    m = comb.search(text)
+    while m is not None:
+        out.append(m.start())
+        m = comb.search(text, m.start() + 1)
+    return out
+
+
+def test_word_start_chars_reads_the_first_letters_of_patterns():
+    from incidex.pipeline.prefilter import word_start_chars
+
+    assert word_start_chars(r"\bmartyr(?:ed|s)?\b") == {"m"}
+    assert word_start_chars(r"\b(?:neo-?)?nazis?\b") == {"n"}
+    assert word_start_chars(r"(?<!de-)\boccupation\b") == {"o"}
+    assert word_start_chars(r"(?-i:\bPoJ?K\b)") == {"p"}
+    assert word_start_chars(r"\b[Kk]hokhols?\b") == {"k"}
+    assert word_start_chars(r"\b(?:so-called|self-styled)\b") == {"s"}
+    # cannot be told: no leading \b, a start that may be empty, a class of any letter
+    assert word_start_chars(r"martyr") is None
+    assert word_start_chars(r"\b(?:foo)?\b") is None
+    assert word_start_chars(r"\b\w+ist\b") is None
+    # every pattern of the shipped lexicon is indexed (none falls back to a scan at every character)
+    assert all(word_start_chars(p.pattern) is not None for e in lexicon() for p in e.patterns)
+
+
+def test_indexed_prefilter_finds_the_same_starts_as_a_full_scan():
+    from incidex.pipeline.framing import _starts
+
+    corpus = Path(__file__).resolve().parents[1] / "src" / "incidex" / "demo" / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts += [c["text"] for c in CASES]
+    texts += ["The \u212aHOKHOLS fled; s\u017fparatists (\u017feparatists) and the so-called regime's martyrs.",
+              "xterrorist terroristx TERRORISTS_ de-occupation occupation PoK pok",
+              "\u00e9lite Martyrs\u00e9 \u00c9tat; r\u00e9gime", ""]
+    assert texts
+    for t in texts:
+        assert _starts(t) == _starts_by_full_scan(t), t[:80]
+
+
+_PIECES = ["terrorist", "martyr", "regime", "occupation", "de-", "so-called", "nazi", "neo", "PoK", "heroic",
+           "liberat", "\u017f", "\u212a", "\u00e9", "-", " ", "'", "_", "x", "S", "\n", "1"]
+
+
+def test_indexed_prefilter_on_random_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from incidex.pipeline.framing import _starts
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+    def check(text):
+        assert _starts(text) == _starts_by_full_scan(text)
+
+    check()

