@@ -76,8 +76,16 @@ def cues() -> tuple[Cue, ...]:
     return tuple(out)
 
 
-# phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement
-_NOT_CUES = re.compile(r"\bviolat\w*\s+(?:of\s+)?(?:the\s+|a\s+)?(?:ceasefire|cease-fire|truce)(?:\s+(?:regime|agreement|deal))?", re.I)
+# phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement; the
+# arrest of an attack's perpetrator is not an ACLED arrest (political arrests by the authorities), the attack is
+# the event ("the attacker was arrested at the scene", "police later detained the suspect")
+_NOT_CUES = re.compile(
+    r"\bviolat\w*\s+(?:of\s+)?(?:the\s+|a\s+)?(?:ceasefire|cease-fire|truce)(?:\s+(?:regime|agreement|deal))?"
+    r"|\b(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n|bombers?|driver)\s+"
+    r"(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:\w+\s+){0,2}"
+    r"(?:arrested|detained|apprehended|taken\s+into\s+custody|charged|sentenced|convicted)"
+    r"|\b(?:arrested|detained|apprehended)\s+(?:the\s+|a\s+|an\s+|two\s+|\d+\s+)?(?:\w+\s+)?"
+    r"(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n)\b", re.I)
 
 
 @lru_cache(maxsize=1)
