@@ -30,7 +30,7 @@ class Settings:
 
     @property
     def gazetteer_path(self) -> Path:
-        return Path(os.environ.get("INCIDEX_GAZETTEER", self.cache_dir / "gazetteer-v4.sqlite"))
+        return Path(os.environ.get("INCIDEX_GAZETTEER", self.cache_dir / "gazetteer-v5.sqlite"))
 
 
 def get_settings() -> Settings:

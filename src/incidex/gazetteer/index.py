@@ -61,6 +61,22 @@ def name_bit(folded: str) -> int:
     return zlib.crc32(folded.encode("utf-8")) & (NAME_BITS - 1)
 
 
+# Abbreviations news writes for words GeoNames spells out ("St. Marc" is Saint-Marc, "Mt. Kenya", "Ft. Hood"): a
+# folded name with one of these words that finds nothing is looked up again with the words written out
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def expand_abbreviations(folded: str) -> str | None:
+    """``folded`` with its abbreviated words written out ("st marc" -> "saint marc"); None when it has none, and
+    for a single word ("St" alone is no place)."""
+    if " " not in folded:
+        return None
+    words = folded.split(" ")
+    if not any(w in ABBREVIATIONS for w in words):
+        return None
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+
+
 @dataclass(frozen=True)
 class Candidate:
     id: str
@@ -139,6 +155,10 @@ class Gazetteer:
                 pass
             return hit
         found = self._lookup_uncached(folded) if self._may_exist(folded) else ()
+        if not found:
+            written_out = expand_abbreviations(folded)
+            if written_out is not None:
+                found = self._lookup(written_out)
         self._remember(folded, found)
         return found
 
@@ -180,14 +200,17 @@ class Gazetteer:
 
     def _prefetch(self, folded: Iterable[str]) -> None:
         todo = []
+        abbreviated: dict[str, str] = {}  # name -> its abbreviations written out, as ``_lookup`` tries them
         bits, cache, crc, mask = self._name_bits(), self._cache, zlib.crc32, NAME_BITS - 1
         for f in dict.fromkeys(folded):
             if f and f not in cache:
                 b = crc(f.encode("utf-8")) & mask  # name_bit, inline: most of a text's phrases are no place
                 if bits is None or bits[b >> 3] & (1 << (b & 7)):
                     todo.append(f)
-                else:
+                elif (written_out := expand_abbreviations(f)) is None:
                     self._remember(f, ())
+                else:
+                    abbreviated[f] = written_out
         for i in range(0, len(todo), _PREFETCH_CHUNK):
             chunk = todo[i:i + _PREFETCH_CHUNK]
             found: dict[str, list[tuple[Any, ...]]] = {f: [] for f in chunk}
@@ -197,7 +220,15 @@ class Gazetteer:
             for f, rows in found.items():
                 # the order of ``_lookup_uncached``: population descending (NULL last), then id descending
                 rows.sort(key=lambda r: (-1 if r[8] is None else r[8], r[0]), reverse=True)
+                if not rows and (written_out := expand_abbreviations(f)) is not None:
+                    abbreviated[f] = written_out
+                    continue
                 self._remember(f, tuple(_candidate(r) for r in rows[:50]))
+        if abbreviated:
+            # the names that found nothing as written, by their written-out forms (which abbreviate nothing)
+            self._prefetch(abbreviated.values())
+            for f, written_out in abbreviated.items():
+                self._remember(f, self._lookup(written_out))
 
     def lookup(self, name: str) -> tuple[Candidate, ...]:
         """Candidates whose name or alternate name folds to the same string."""

@@ -70,6 +70,9 @@ _NOT_PLACE_WORDS = {
     "these", "those", "his", "her", "their", "its", "ministry", "army", "armed", "forces", "police", "president",
     "minister", "government", "un", "united nations", "security council", "human rights watch", "amnesty",
     "red cross", "reuters", "associated press", "agence", "general", "colonel", "captain", "major",
+    # an actor in conflict reports far more often than a place; the gazetteer places it (resources/
+    # geo_extra_areas.tsv) for the resolver when a text or corpus marks it as a toponym
+    "eu", "european union",
 }
 
 
