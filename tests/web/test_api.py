@@ -86,6 +86,52 @@ def test_event_filters_narrow_the_list(demo_client: Any) -> None:
     assert {r[0] for r in pts["rows"]} == {e["id"] for e in inside}
 
 
+def decode_points(data: bytes) -> dict[str, Any]:
+    """The binary points (docs/WEB.md) read with the standard library, as a browser reads them."""
+    import struct
+    from array import array
+
+    assert data[:4] == b"IXP1"
+    (hlen,) = struct.unpack_from("<I", data, 4)
+    assert hlen % 4 == 0
+    head = json.loads(data[8:8 + hlen])
+    off, cols = 8 + hlen, {}
+    for name, dtype in head["columns"]:
+        col = array({"int32": "i", "float32": "f", "uint8": "B"}[dtype])
+        col.frombytes(data[off:off + head["count"] * col.itemsize])
+        off += head["count"] * col.itemsize
+        cols[name] = list(col)
+    assert off == len(data)
+    return {**head, "cols": cols}
+
+
+@pytest.mark.slow
+def test_binary_points_hold_what_the_json_rows_hold(demo_client: Any) -> None:
+    from datetime import date, timedelta
+
+    for query in ("", "?type=Battles", "?bbox=72.0,40.0,74.0,41.5", "?since=2024-03-10&until=2024-03-15"):
+        rows = demo_client.get("/api/events/points" + query).json()["rows"]
+        r = demo_client.get("/api/events/points" + (query + "&" if query else "?") + "format=binary")
+        assert r.status_code == 200 and r.headers["content-type"] == "application/octet-stream"
+        got = decode_points(r.content)
+        assert got["count"] == len(rows) > 0 and got["truncated"] is False
+        c = got["cols"]
+
+        def day(n: int, none: int = got["no_day"]) -> str | None:
+            return None if n == none else (date(1970, 1, 1) + timedelta(days=n)).isoformat()
+
+        assert c["event_id"] == [row[0] for row in rows]  # event id order, one entry per place
+        assert all(abs(a - row[1]) < 1e-4 and abs(b - row[2]) < 1e-4 for a, b, row in zip(c["lat"], c["lon"], rows, strict=True))
+        assert [got["types"][k] for k in c["event_type"]] == [row[3] for row in rows]
+        assert [day(d) for d in c["date_start"]] == [row[4] for row in rows]
+        assert [day(d) for d in c["date_end"]] == [row[5] for row in rows]
+    assert len(rows) * 21 < len(demo_client.get("/api/events/points").content) / 2  # 21 bytes a place
+    empty = decode_points(demo_client.get("/api/events/points?since=1900-01-01&until=1900-01-02&format=binary").content)
+    assert empty["count"] == 0 and all(v == [] for v in empty["cols"].values())
+    bad = demo_client.get("/api/events/points?format=xml")
+    assert bad.status_code == 422 and bad.json()["code"] == "E605"
+
+
 @pytest.mark.slow
 def test_document_incident_place_actor_search_and_stats(demo_client: Any) -> None:
     docs = all_pages(demo_client, "/api/documents", 5)

@@ -31,6 +31,16 @@ async function call(method, path, body) {
 }
 
 export const get = (path) => call("GET", path);
+
+// A binary answer (the map's points, `format=binary`) as an ArrayBuffer; errors are JSON as everywhere else.
+export async function getBytes(path) {
+  const res = await fetch(path, { headers: { Accept: "application/octet-stream" } });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, (data && data.code) || "E000", (data && data.message) || res.statusText);
+  }
+  return res.arrayBuffer();
+}
 export const post = (path, body = {}) => call("POST", path, body);
 
 export function qs(params) {

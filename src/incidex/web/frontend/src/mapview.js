@@ -3,10 +3,11 @@
 import L from "./leaflet-global.js";
 import "leaflet.markercluster";
 import { feature } from "topojson-client";
-import { get, qs } from "./api.js";
+import { getBytes, qs } from "./api.js";
 import { h, clear } from "./dom.js";
 import { TYPES, typeIndex } from "./colors.js";
-import { Timeline } from "./timeline.js";
+import { decodePoints } from "./points.js";
+import { Timeline, toDay, toIso } from "./timeline.js";
 
 const ICONS = TYPES.map((_, i) => L.divIcon({ className: "ev-marker t" + i, iconSize: [12, 12] }));
 const boundaries = {}; // parsed TopoJSON by scale, each fetched once
@@ -61,7 +62,8 @@ export async function mapView(root, config, params) {
 
   // the events and the boundaries are fetched at the same time
   const t0 = performance.now();
-  const pointsReq = get("/api/events/points" + qs({ status: params.get("status"), stance: params.get("stance") }));
+  const pointsReq = getBytes("/api/events/points" + qs({ format: "binary", status: params.get("status"),
+    stance: params.get("stance") }));
   const map = L.map(mapEl, { worldCopyJump: true, minZoom: 2, maxZoom: 18 }).setView([30, 40], 3);
   const style = { color: "#7d8791", weight: 0.8, fillColor: "#eef0e8", fillOpacity: 1 };
   const base = L.geoJSON(await loadBoundaries("110m"), { interactive: false, style });
@@ -82,15 +84,37 @@ export async function mapView(root, config, params) {
   L.control.layers(layers, {}, { collapsed: true }).addTo(map);
   L.control.scale().addTo(map);
 
-  const data = await pointsReq;
+  const data = decodePoints(await pointsReq);
   root.dataset.pointsMs = String(Math.round(performance.now() - t0));
   root.dataset.t0 = String(Math.round(t0));
-  const rows = data.rows; // [event_id, lat, lon, event_type, date_start, date_end]
-  const markers = rows.map((r) => {
-    const m = L.marker([r[1], r[2]], { icon: ICONS[typeIndex(r[3])], t: typeIndex(r[3]), title: `${r[3]} ${r[4] || ""}`, alt: r[3] });
-    m.row = r;
-    return m;
-  });
+  // one entry per place of an event, in event id order: typed columns, the dates as day numbers
+  const n = data.count;
+  const { event_id: ids, lat, lon, date_start: starts, date_end: ends } = data.cols;
+  const NO_DAY = data.noDay;
+  const typeOf = data.types.map(typeIndex); // the answer's type codes -> our colour classes
+  const codes = data.cols.event_type;
+  const typeName = (i) => data.types[codes[i]];
+  const t = Uint8Array.from(codes, (c) => typeOf[c]);
+  const isoCache = new Map();
+  const iso = (d) => {
+    if (d === NO_DAY) return "";
+    let v = isoCache.get(d);
+    if (v === undefined) isoCache.set(d, (v = toIso(d)));
+    return v;
+  };
+  const markers = new Array(n);
+  let minLat = 90, maxLat = -90, minLon = 180, maxLon = -180;
+  for (let i = 0; i < n; i++) {
+    const y = lat[i], x = lon[i];
+    if (y < minLat) minLat = y;
+    if (y > maxLat) maxLat = y;
+    if (x < minLon) minLon = x;
+    if (x > maxLon) maxLon = x;
+    const name = typeName(i);
+    const m = L.marker(L.latLng(y, x), { icon: ICONS[t[i]], t: t[i], title: name + " " + iso(starts[i]), alt: name });
+    m.i = i;
+    markers[i] = m;
+  }
   let first = true;
   const done = () => requestAnimationFrame(() => {
     status.dataset.ready = "1";
@@ -100,58 +124,65 @@ export async function mapView(root, config, params) {
       root.dataset.ready = "1";
     }
   });
+  // chunked: the page stays responsive while 50,000 markers are clustered
   const cluster = L.markerClusterGroup({
     chunkedLoading: true, iconCreateFunction: clusterIcon, showCoverageOnHover: false,
-    chunkProgress: (n, total) => { if (n === total) done(); },
+    chunkProgress: (k, total) => { if (k === total) done(); },
   });
-  cluster.addTo(map);
   // one popup for the group, filled on click: 50,000 markers need not carry a popup each
   const popup = L.popup();
   cluster.on("click", (e) => {
-    const r = e.layer.row;
-    popup.setLatLng(e.layer.getLatLng()).setContent(h("div", { class: "popup" }, h("strong", {}, r[3]), h("br"),
-      r[4] || "date unknown", r[5] && r[5] !== r[4] ? " – " + r[5] : "", h("br"),
-      h("a", { href: "#/event/" + r[0] }, "Open event " + r[0]))).openOn(map);
+    const i = e.layer.i;
+    const ds = iso(starts[i]), de = iso(ends[i]);
+    popup.setLatLng(e.layer.getLatLng()).setContent(h("div", { class: "popup" }, h("strong", {}, typeName(i)), h("br"),
+      ds || "date unknown", de && de !== ds ? " – " + de : "", h("br"),
+      h("a", { href: "#/event/" + ids[i] }, "Open event " + ids[i]))).openOn(map);
   });
 
-  // one day per event for the timeline (an event with several places counts once)
-  const seen = new Set();
+  // one day per event for the timeline (an event with several places counts once: its rows are adjacent)
   const days = [];
-  for (const r of rows) {
-    if (r[4] && !seen.has(r[0])) { seen.add(r[0]); days.push([r[4], typeIndex(r[3])]); }
+  const dayTypes = [];
+  for (let i = 0; i < n; i++) {
+    if (starts[i] !== NO_DAY && (i === 0 || ids[i] !== ids[i - 1])) { days.push(starts[i]); dayTypes.push(t[i]); }
   }
-  let range = null;
+  let range = null; // [first day, last day] as day numbers
   const apply = () => {
-    const on = new Set(typeBoxes.map((b, i) => (b.checked ? i : -1)).filter((i) => i >= 0));
-    const keep = markers.filter((m) => {
-      const r = m.row;
-      if (!on.has(m.options.t)) return false;
-      if (!range) return true;
-      if (!r[4]) return false;
-      return r[4] <= range[1] && (r[5] || r[4]) >= range[0];
-    });
+    const on = typeBoxes.map((b) => b.checked);
+    const keep = [];
+    for (const m of markers) {
+      const i = m.i;
+      if (!on[t[i]]) continue;
+      if (range) {
+        const s0 = starts[i];
+        if (s0 === NO_DAY || s0 > range[1] || (ends[i] === NO_DAY ? s0 : ends[i]) < range[0]) continue;
+      }
+      keep.push(m);
+    }
     status.dataset.ready = "0";
     cluster.clearLayers();
-    cluster.addLayers(keep);
-    const evs = new Set(keep.map((m) => m.row[0]));
-    status.dataset.count = String(keep.length);
-    status.textContent = `${evs.size} events at ${keep.length} places on the map` +
-      (range ? ` (${range[0]} to ${range[1]})` : "") + (data.truncated ? " — truncated: narrow the filters" : "");
-    const firstRows = new Map();
-    for (const m of keep) {
-      if (firstRows.size >= 50) break;
-      if (!firstRows.has(m.row[0])) firstRows.set(m.row[0], m.row);
+    cluster.addLayers(keep, true); // true: no layeradd event per marker (nothing listens)
+    let events = 0;
+    const firstRows = [];
+    for (let k = 0; k < keep.length; k++) {
+      const i = keep[k].i;
+      if (k > 0 && ids[keep[k - 1].i] === ids[i]) continue;
+      events += 1;
+      if (firstRows.length < 50) firstRows.push(i);
     }
+    status.dataset.count = String(keep.length);
+    status.textContent = `${events} events at ${keep.length} places on the map` +
+      (range ? ` (${iso(range[0])} to ${iso(range[1])})` : "") + (data.truncated ? " — truncated: narrow the filters" : "");
     clear(list).append(h("h2", {}, "Events shown"),
-      h("ul", { class: "event-list" }, [...firstRows.values()].map((r) =>
-        h("li", {}, h("a", { href: "#/event/" + r[0] }, `${r[4] || "?"} ${r[3]}`), ` (event ${r[0]})`))));
-    if (evs.size > 50) list.append(h("p", {}, `and ${evs.size - 50} more`));
+      h("ul", { class: "event-list" }, firstRows.map((i) =>
+        h("li", {}, h("a", { href: "#/event/" + ids[i] }, `${iso(starts[i]) || "?"} ${typeName(i)}`), ` (event ${ids[i]})`))));
+    if (events > 50) list.append(h("p", {}, `and ${events - 50} more`));
   };
-  const timeline = new Timeline(tlEl, (r) => { range = r; apply(); });
-  timeline.setData(days);
+  const timeline = new Timeline(tlEl, (r) => { range = r && [toDay(r[0]), toDay(r[1])]; apply(); });
+  timeline.setData(days, dayTypes);
   typeBoxes.forEach((b) => b.addEventListener("change", apply));
   // zoom to the events first, so that the clusters are computed and drawn once, at the final zoom
-  if (rows.length) map.fitBounds(L.latLngBounds(rows.map((r) => [r[1], r[2]])).pad(0.2), { maxZoom: 8, animate: false });
+  if (n) map.fitBounds(L.latLngBounds([minLat, minLon], [maxLat, maxLon]).pad(0.2), { maxZoom: 8, animate: false });
+  cluster.addTo(map); // after the zoom: an empty group on the map still redraws itself on zooming
   apply();
   const onResize = () => timeline.draw();
   window.addEventListener("resize", onResize);

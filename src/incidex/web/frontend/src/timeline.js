@@ -7,8 +7,9 @@ const DAY = 86400000;
 const H = 110;
 const PAD = { l: 34, r: 8, t: 6, b: 18 };
 
-const toDay = (iso) => Math.floor(Date.parse(iso + "T00:00:00Z") / DAY);
-const toIso = (d) => new Date(d * DAY).toISOString().slice(0, 10);
+// days since 1970-01-01, as the map's points carry their dates
+export const toDay = (iso) => Math.floor(Date.parse(iso + "T00:00:00Z") / DAY);
+export const toIso = (d) => new Date(d * DAY).toISOString().slice(0, 10);
 
 export class Timeline {
   constructor(container, onRange) {
@@ -32,17 +33,21 @@ export class Timeline {
     this.bindBrush();
   }
 
-  // days: array of [isoDate, typeIndex] (one per event)
-  setData(days) {
-    this.days = days;
-    const ds = days.map(([d]) => toDay(d));
-    this.d0 = ds.length ? Math.min(...ds) : toDay("2024-01-01");
-    this.d1 = ds.length ? Math.max(...ds) : this.d0;
+  // days: day numbers (toDay), one per event; types: the type index of each
+  setData(days, types) {
+    let d0 = Infinity;
+    let d1 = -Infinity;
+    for (const d of days) {
+      if (d < d0) d0 = d;
+      if (d > d1) d1 = d;
+    }
+    this.d0 = days.length ? d0 : toDay("2024-01-01");
+    this.d1 = days.length ? d1 : this.d0;
     const span = this.d1 - this.d0 + 1;
     this.bin = Math.max(1, Math.ceil(span / 400));
     const nb = Math.ceil(span / this.bin);
     const counts = Array.from({ length: nb }, () => new Array(TYPES.length).fill(0));
-    ds.forEach((d, i) => { counts[Math.floor((d - this.d0) / this.bin)][days[i][1]] += 1; });
+    for (let i = 0; i < days.length; i++) counts[Math.floor((days[i] - this.d0) / this.bin)][types[i]] += 1;
     this.counts = counts;
     this.from.min = this.to.min = toIso(this.d0);
     this.from.max = this.to.max = toIso(this.d1);
@@ -54,7 +59,7 @@ export class Timeline {
   }
 
   x(day) {
-    const w = this.width() - PAD.l - PAD.r;
+    const w = (this.w || this.width()) - PAD.l - PAD.r; // the width read once a drawing: each read forces a layout
     return PAD.l + ((day - this.d0) / (this.d1 - this.d0 + 1)) * w;
   }
 
@@ -66,6 +71,7 @@ export class Timeline {
 
   draw() {
     const W = this.width();
+    this.w = W;
     this.svg.setAttribute("width", W);
     this.svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     clear(this.svg);
