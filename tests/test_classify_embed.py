@@ -148,3 +148,21 @@ def test_close_calls_are_embedded_and_mixed():
     c = classify.classify_many([text])[0]
     assert c.sub_type == "Abduction/forced disappearance"
     assert abs(sum(v for k, v in c.scores.items()) - 1.0 - classify.CUE_WEIGHT * sum(classify.cue_scores(text).values())) < 1e-6
+
+
+def test_ascii_fast_path_splits_words_as_the_general_path() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from incidex.pipeline.classify import load_examples
+
+    wp = embed.WordPiece
+    for t in [t for t, _ in load_examples() if t.isascii()] + ["Tab\there\r\nand\x0bvertical\x0c\x00nul\x7fdel", "", "  ", "a_b-c'd"]:
+        assert wp.ascii_words(t) == wp.words(wp.normalize(t)), t[:60]
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+    def check(t: str) -> None:
+        assert wp.ascii_words(t) == wp.words(wp.normalize(t))
+
+    check()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import unicodedata
 from functools import lru_cache
@@ -69,6 +70,10 @@ def _is_cjk(cp: int) -> bool:
     return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
             or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
             or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+_ASCII_CLEAN = {c: (" " if chr(c) in "\t\n\r" else None) for c in (*range(32), 127)}
+_ASCII_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 
 
 class WordPiece:
@@ -140,9 +145,16 @@ class WordPiece:
             self._cache[w] = ids
         return ids
 
+    @staticmethod
+    def ascii_words(text: str) -> list[str]:
+        """``words(normalize(text))`` for an ASCII text, with two C-level passes instead of a Python loop per
+        character (a third of the tokenizer's time): tab and line breaks become spaces, other control
+        characters go, every ASCII character that is not a letter, digit or space is a word of its own."""
+        return _ASCII_WORD.findall(text.translate(_ASCII_CLEAN).lower())
+
     def encode(self, text: str, max_len: int = MAX_TOKENS) -> list[int]:
         ids = [self.cls]
-        for w in self.words(self.normalize(text)):
+        for w in (self.ascii_words(text) if text.isascii() else self.words(self.normalize(text))):
             ids += self.pieces(w)
             if len(ids) >= max_len - 1:
                 break
