@@ -51,3 +51,15 @@ def test_people_is_unknown_group_and_years_are_not_figures():
 
 def test_numbers_without_outcome_are_ignored():
     assert cas("Around 20 gunmen attacked the village with 3 trucks.") == []
+
+
+def test_a_summary_box_of_totals_is_an_aggregate():
+    """OCHA-style updates open with a box of running totals ("KEY FIGURES", "... in numbers", "at a glance"):
+    those figures are totals over the period, never the casualties of one event."""
+    from incidex.pipeline.events import is_aggregate
+
+    assert is_aggregate("KEY FIGURES\n- 146+ civilians killed, 389+ injured\n- 52,300 people displaced")
+    assert is_aggregate("The crisis in numbers: 1,200 killed and 4,000 injured")
+    assert is_aggregate("At a glance: 23 people reported missing")
+    assert not is_aggregate("Shells hit the market in Uzgen, killing nine people and injuring 20.")
+    assert not is_aggregate("The key to the city was handed over; nine people were killed in the clashes.")
