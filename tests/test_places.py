@@ -197,3 +197,18 @@ def test_an_event_placed_only_by_the_documents_country_gets_the_countrys_mention
     point = area_point("", "country", "BR")
     assert point is not None
     assert {(loc.lat, loc.lon) for loc in locs} == {(round(point[0], 5), round(point[1], 5))}
+
+
+def test_an_acronym_is_not_a_small_towns_code():
+    """"JMB" (a militant group) is an alternate name of Azzaba, Algeria, in GeoNames: a code. Acronyms keep
+    countries, regions and large cities known by letters, and places whose own name they are."""
+    from incidex.gazetteer.index import Candidate
+    from incidex.pipeline.places import _not_codes
+
+    def cand(feature: str, population: int, match: str) -> Candidate:
+        return Candidate("x", "X", "DZ", None, None, 0.0, 0.0, feature, population, match)
+
+    town, uae, nyc, own = cand("town", 33_766, "alternate"), cand("country", 9_000_000, "alternate"), \
+        cand("city", 8_000_000, "alternate"), cand("village", 300, "exact")
+    assert _not_codes("JMB", (town, uae, nyc, own)) == (uae, nyc, own)
+    assert _not_codes("Jmb", (town,)) == (town,)  # not written as an acronym

@@ -549,6 +549,20 @@ class _Ranker:
         return out
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_CODE_MAX_POPULATION = 100_000
+
+
+def _not_codes(written: str, cands: tuple[CandidateLike, ...]) -> tuple[CandidateLike, ...]:
+    """An acronym ("JMB", "PDF", "RSF") that is only an alternate name of a smaller town is that town's airport
+    or other code in GeoNames, not what a news text means by it: such candidates go. Countries, regions and
+    large cities known by letters (UAE, DRC, NYC) stay."""
+    if not _ACRONYM.fullmatch(written):
+        return cands
+    return tuple(c for c in cands if not (c.match == "alternate" and c.feature in ("town", "village", "city")
+                                          and (c.population or 0) < _CODE_MAX_POPULATION))
+
+
 def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, float], text: str) -> None:
     """Rank candidates and fill ``location`` on each mention (two passes: then proximity)."""
     ctx = document_context(text, index, [pm.written for pm in mentions]) if mentions else None
@@ -558,7 +572,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
     for pm in mentions:
         key = (pm.written, pm.cue)
         if key not in keys:
-            keys[key] = index.lookup(pm.written) or (fuzzy(pm.written) if fuzzy else ())
+            keys[key] = _not_codes(pm.written, index.lookup(pm.written) or (fuzzy(pm.written) if fuzzy else ()))
     ranker = _Ranker(focus, ctx, weights())
     km = ranker.context_km(keys)
     done = {key: sorted(zip(ranker.scores(cands, key[1], km.get(key)), cands, strict=True), key=lambda t: -t[0])
