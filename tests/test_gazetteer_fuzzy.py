@@ -48,3 +48,14 @@ def test_a_near_miss_spelling_resolves_with_a_penalty(gaz: Gazetteer) -> None:
     resolve([near], gaz, {}, "Shelling in Mariupoll.")  # type: ignore[arg-type]
     assert near.location is not None and near.location.country_code == "UA"
     assert near.score < exact.score  # the near miss is placed, but trusted less
+
+
+def test_a_near_miss_outside_the_documents_countries_stays_unresolved(gaz: Gazetteer) -> None:
+    """A document about Azerbaijan that misspells a name: a near miss in Ukraine is another place altogether,
+    so the name is left unresolved (with a warning in the output) rather than placed on another continent."""
+    near = PlaceMention(12, 21, "Mariupoll")
+    resolve([near], gaz, {"AZ": 1.0}, "Shelling in Mariupoll, Azerbaijan.")  # type: ignore[arg-type]
+    assert near.location is None
+    near_ua = PlaceMention(12, 21, "Mariupoll")
+    resolve([near_ua], gaz, {"UA": 1.0}, "Shelling in Mariupoll, Ukraine.")  # type: ignore[arg-type]
+    assert near_ua.location is not None and near_ua.location.country_code == "UA"
