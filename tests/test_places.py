@@ -212,3 +212,18 @@ def test_an_acronym_is_not_a_small_towns_code():
         cand("city", 8_000_000, "alternate"), cand("village", 300, "exact")
     assert _not_codes("JMB", (town, uae, nyc, own)) == (uae, nyc, own)
     assert _not_codes("Jmb", (town,)) == (town,)  # not written as an acronym
+
+
+def test_a_country_written_by_its_name_is_not_handed_to_a_town_near_the_others() -> None:
+    """"Chile" is also an alternate name of Şile, a town near Istanbul: in a story naming Istanbul and Chile,
+    nearness to Istanbul must not turn the country into the Turkish town."""
+    world = FakeGazetteer([
+        FakeCandidate("c:cl", "Chile", "CL", None, None, -30.0, -71.0, "country", 18_700_000),
+        FakeCandidate("t:sile", "Şile", "TR", "Istanbul", None, 41.18, 29.61, "town", 19_778, "alternate"),
+        FakeCandidate("c:ist", "Istanbul", "TR", "Istanbul", None, 41.01, 28.95, "city", 15_000_000),
+        FakeCandidate("c:tr", "Turkey", "TR", None, None, 39.0, 35.0, "country", 82_000_000),
+    ], aliases={"chile": ["t:sile"]})
+    text = "Cases rose in Istanbul, Turkey this week; Chile reported its first ones."
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Istanbul", "Turkey", "Chile")]
+    resolve(ms, world, {"TR": 1.0, "CL": 0.3}, text)  # the story is mostly about Turkey
+    assert ms[2].location is not None and ms[2].location.country_code == "CL"

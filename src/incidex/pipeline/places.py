@@ -606,7 +606,10 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         again: dict[_Key, list[tuple[float, CandidateLike]]] = {}
         for pm in mentions:
             key = (pm.written, pm.cue)
-            if len(pm.ranked) > 1 and key not in again:
+            if len(pm.ranked) > 1 and key not in again and not (
+                    pm.ranked[0][1].feature == "country" and pm.ranked[0][1].match == "exact"):
+                # a country written by its own name stays the country: nearness to the document's towns
+                # must not hand "Chile" to Şile, Turkey (an alternate name), in a story that lists countries
                 rescored = []
                 for s, c in pm.ranked:
                     dmin = near[(c.lat, c.lon)]
