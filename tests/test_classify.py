@@ -132,3 +132,19 @@ def test_cue_tables_found_by_first_letter_are_those_a_search_finds() -> None:
     texts += ["A rocket-propelled grenade; grenades were thrown", "\u212aidnapped; \u017fhelled; \u00e9meutes", ""]
     for t in texts:
         assert cue_scores(t) == by_search(t), t[:80]
+
+
+def test_a_model_the_cache_cannot_hold_is_used_all_the_same(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    from incidex.pipeline import linear
+    from incidex.pipeline.classify import fitted
+
+    monkeypatch.setenv("INCIDEX_CACHE_DIR", str(tmp_path))
+
+    def refuse(model, path):  # type: ignore[no-untyped-def]
+        raise linear.UnsupportedModel("a vocabulary term ends with a NUL character")
+
+    monkeypatch.setattr(linear, "save", refuse)
+    m = fitted("t", lambda: LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"]), b"k")
+    assert m.predict([[3.0]]) == ["b"] and not (tmp_path / "classifier").exists()

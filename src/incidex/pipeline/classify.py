@@ -189,7 +189,7 @@ def fitted(name: str, fit: Any, *key: bytes) -> LinearModel:
     model_ = linear.export(fit())
     try:
         linear.save(model_, path)
-    except OSError:
+    except (OSError, linear.UnsupportedModel):  # not kept: the next process fits again
         pass
     return model_
 
