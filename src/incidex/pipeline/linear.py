@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,7 +202,7 @@ def save(model: LinearModel, path: Path) -> None:
         if f.idf is not None:
             arrays[f"f{k}_idf"] = f.idf
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp.npz")  # writers never share it
     np.savez(tmp, **arrays)
     os.replace(tmp, path)
 
