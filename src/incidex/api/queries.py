@@ -280,7 +280,7 @@ def _point_rows(conn: Connection, f: EventFilter, limit: int) -> list[Any]:
 
 def event_points(conn: Connection, f: EventFilter, limit: int = MAX_POINTS) -> dict[str, Any]:
     """Every matching event's places with coordinates, compactly: what the map clusters."""
-    rows = [tuple(r) for r in _point_rows(conn, f, limit)]
+    rows = _point_rows(conn, f, limit)  # the driver's rows are tuples already
     return {"fields": ["event_id", "lat", "lon", "event_type", "date_start", "date_end"],
             "rows": rows[:limit], "truncated": len(rows) > limit}
 

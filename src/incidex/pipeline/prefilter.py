@@ -107,15 +107,17 @@ class ByFirstLetter:
         self.patterns = [re.compile(p, flags) for p in patterns]
         by_char: dict[str, list[int]] = {}
         self.rest: list[int] = []
+        indexed: list[int] = []
         for i, p in enumerate(patterns):
             chars = word_start_chars(p)
             if chars is None:
                 self.rest.append(i)
-            else:
-                for ch in chars:
-                    by_char.setdefault(ch, []).append(i)
+                continue
+            indexed.append(i)
+            for ch in chars:
+                by_char.setdefault(ch, []).append(i)
         self.by_char = {ch: tuple(ix) for ch, ix in by_char.items()}
-        self.indexed = tuple(i for i in range(len(patterns)) if i not in set(self.rest))
+        self.indexed = tuple(indexed)
         alt = "|".join
         self._group = {ch: re.compile(alt(f"(?:{patterns[i]})" for i in ix), flags) for ch, ix in self.by_char.items()}
         self._indexed_alt = re.compile(alt(f"(?:{patterns[i]})" for i in self.indexed), flags) if self.indexed else None
