@@ -254,3 +254,23 @@ def test_a_country_written_by_its_name_is_not_handed_to_a_town_near_the_others()
     ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Istanbul", "Turkey", "Chile")]
     resolve(ms, world, {"TR": 1.0, "CL": 0.3}, text)  # the story is mostly about Turkey
     assert ms[2].location is not None and ms[2].location.country_code == "CL"
+
+
+def test_a_state_named_among_its_neighbours_is_not_the_country_of_the_same_name() -> None:
+    georgia_c = FakeCandidate("geonames:614540", "Georgia", "GE", None, None, 42.0, 43.5, "country", 3_700_000)
+    georgia_s = FakeCandidate("rg:region:US:Georgia", "Georgia", "US", "Georgia", None, 32.7, -83.4, "region",
+                              10_000_000)
+    alabama = FakeCandidate("rg:region:US:Alabama", "Alabama", "US", "Alabama", None, 32.8, -86.8, "region",
+                            4_000_000)
+    texas = FakeCandidate("rg:region:US:Texas", "Texas", "US", "Texas", None, 31.3, -98.5, "region", 25_000_000)
+    tbilisi = FakeCandidate("geonames:611717", "Tbilisi", "GE", "Tbilisi", None, 41.69, 44.83, "city", 1_050_000)
+    gaz = FakeGazetteer([georgia_c, georgia_s, alabama, texas, tbilisi])
+
+    def where(text: str, focus: dict[str, float]) -> str | None:
+        ms = [PlaceMention(text.index("Georgia"), text.index("Georgia") + 7, "Georgia")]
+        resolve(ms, gaz, focus, text)
+        return ms[0].location.country_code if ms[0].location else None
+
+    # the focus comes from the word "Georgia" itself in both texts, as Extractor._focus counts it
+    assert where("Cases were confirmed in Alabama, Texas and Georgia.", {"GE": 1.0}) == "US"
+    assert where("Troops crossed into Georgia and shelled villages near Tbilisi.", {"GE": 1.0}) == "GE"

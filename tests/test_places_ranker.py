@@ -19,6 +19,7 @@ from incidex.pipeline.places import (
     context_points,
     distances_km,
     document_context,
+    name_countries,
     town_regions,
 )
 
@@ -67,7 +68,7 @@ def test_the_ranker_scores_as_the_reference_features_do(seed: int) -> None:
         pm = PlaceMention(0, len(name), name, cue=cue)
         own = fold(name)
         expected = [_candidate_score(c, pm, focus, ctx, max(x.population for x in cands), own, town_regions(cands),
-                                     w, context_points(ctx, own)) for c in cands]
+                                     w, context_points(ctx, own), name_countries(cands)) for c in cands]
         assert ranker.scores(cands, cue, km.get((name, cue))) == expected, (name, cue)
 
 

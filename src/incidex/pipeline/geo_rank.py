@@ -101,10 +101,11 @@ def collect(corpora: Sequence[str] = TUNING) -> tuple[list[list[float]], list[in
                     continue
                 top = max(c.population for c in cands)
                 towns = places.town_regions(cands)  # type: ignore[arg-type]
+                countries = places.name_countries(cands)  # type: ignore[arg-type]
                 g = len(gweights)
                 for c, lab in zip(cands, labels, strict=True):
                     f = places.candidate_features(c, pm, focus, ctx, top, fold(pm.written),  # type: ignore[arg-type]
-                                                  towns)
+                                                  towns, countries=countries)
                     X.append([f[k] for k in places.FEATURES])
                     y.append(lab)
                     groups.append(g)
