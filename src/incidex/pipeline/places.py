@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from incidex.domain.geo import haversine_km
 from incidex.domain.models import Location, Span
+from incidex.pipeline import state_abbr
 from incidex.pipeline.annotate import AnnotatedText
 from incidex.pipeline.geo_points import area_point
 
@@ -271,6 +272,9 @@ def document_context(text: str, index: PlaceIndex, also: list[str] | None = None
             if place:
                 seen[f] = 1
                 break
+    for a in state_abbr.find(text):  # "Macon, Ga.": the state of Georgia, as if its name were written
+        ctx.admin1[(a.country_code, a.name)] = ctx.admin1.get((a.country_code, a.name), 0.0) + 1.0
+        ctx.countries[a.country_code] = ctx.countries.get(a.country_code, 0.0) + 0.5
     for f, n in seen.items():
         cands = by_fold[f] if many is not None else index.lookup(f)
         regions, point = _summary(f, cands)
@@ -619,6 +623,12 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
     for pm in mentions:
         key = (pm.written, pm.cue)
         if key not in keys:
+            abbr = state_abbr.at(text, pm.start, pm.end)
+            if abbr is not None:  # "Macon, Ga.": the state of Georgia
+                cands = index.lookup(abbr.name)
+                keys[key] = tuple(c for c in cands if c.feature == "region"
+                                  and c.country_code == abbr.country_code) or cands
+                continue
             keys[key] = _not_codes(pm.written, index.lookup(pm.written) or _near_misses(pm.written, fuzzy, focus, ctx))
     ranker = _Ranker(focus, ctx, weights())
     km = ranker.context_km(keys)
