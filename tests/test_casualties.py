@@ -63,3 +63,16 @@ def test_a_summary_box_of_totals_is_an_aggregate():
     assert is_aggregate("At a glance: 23 people reported missing")
     assert not is_aggregate("Shells hit the market in Uzgen, killing nine people and injuring 20.")
     assert not is_aggregate("The key to the city was handed over; nine people were killed in the clashes.")
+
+
+def test_an_updated_toll_after_several_incidents_is_a_total() -> None:
+    from incidex.pipeline.events import is_aggregate
+
+    doc = ("Gunmen attacked a settlement near Ondara, killing 11. A reprisal attack followed on two hamlets. "
+           "The death toll rose to 141 a few days later. The attacks took place in the same district.")
+    toll = "The death toll rose to 141 a few days later."
+    assert is_aggregate(toll, doc)
+    # one incident: the updated toll is that incident's
+    single = "A car bomb exploded at the market in Ondara. The death toll rose to 45 on Monday."
+    assert not is_aggregate("The death toll rose to 45 on Monday.", single)
+    assert not is_aggregate(toll)  # the sentence alone does not say

@@ -292,7 +292,7 @@ class Extractor:
                 sent_cas = sentence_cas[(ss, se)] = find_casualties(text, ss, se)
                 continues = (aggregates and last_agg_end >= 0 and not text[last_agg_end:ss].count("\n\n")
                              and cls.any_cue < 2.0)
-                if sent_cas and ev.is_aggregate(text[ss:se]):
+                if sent_cas and ev.is_aggregate(text[ss:se], text):
                     aggregates.append(self._aggregate(text, ss, se, sent_cas, dates, raw, claimant))
                     agg_sentences.add((ss, se))
                     last_agg_end = se

@@ -84,8 +84,19 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def is_aggregate(sentence: str) -> bool:
-    return bool(AGGREGATE_CUE.search(sentence))
+# "the death toll rose to 141": an updated toll, of one incident or of several
+TOLL_UPDATE = re.compile(r"\b(?:death|casualty) tolls? (?:has |had |have )?(?:now )?(?:rose|risen|climbed|increased|"
+                         r"reached|jumped|grew|stands|stood)\b", re.I)
+# a text that speaks of its incidents in the plural ("The attacks took place in Kajuru", "both bombings")
+SEVERAL_INCIDENTS = re.compile(r"\b(?:the|both|these|those|two|three|twin|all) (?:\w+ )?(?:attacks|bombings|blasts|"
+                               r"explosions|raids|massacres|shootings|clashes)\b", re.I)
+
+
+def is_aggregate(sentence: str, document: str = "") -> bool:
+    """A total rather than one event's figures: a cue of totals in the sentence, or an updated toll in a
+    ``document`` that tells of several incidents (the toll then spans them)."""
+    return bool(AGGREGATE_CUE.search(sentence)) or bool(
+        document and TOLL_UPDATE.search(sentence) and SEVERAL_INCIDENTS.search(document))
 
 
 def _fmt(d: date) -> str:
