@@ -1,0 +1,36 @@
+"""The side that takes territory decides between the codebook's two territorial sub-types."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidex.pipeline.territory import taking_side
+
+
+@pytest.mark.parametrize(("text", "side"), [
+    ("The army recaptured Tessit from the rebels on Monday.", "state"),
+    ("Rebels recaptured Tessit on Monday after the army withdrew.", "non_state"),
+    ("The town fell to the militants after a week of fighting.", "non_state"),
+    ("The town was retaken by government troops on Sunday.", "state"),
+    ("Taliban fighters seized the district headquarters overnight.", "non_state"),
+    ("Syrian government forces retook Palmyra.", "state"),
+    ("IS militants overran the base.", "non_state"),
+    ("The Arakan Army said it had taken control of a battalion headquarters.", "non_state"),
+    ("Government forces said they had regained control of the city after clashes with al-Shabaab.", "state"),
+    ("Heavy rain flooded the district on Monday.", None),
+    ("It is not known who captured the hill.", None),  # "is" is no acronym
+])
+def test_the_taking_side(text: str, side: str | None) -> None:
+    assert taking_side(text) == side
+
+
+@pytest.mark.slow
+def test_the_classifier_follows_the_taking_side_and_the_demonstration_precedence() -> None:
+    from incidex.pipeline.classify import classify_many
+
+    got = [c.sub_type for c in classify_many([
+        "Al-Shabaab fighters recaptured the town of Bardhere after government troops pulled out.",
+        "Government troops recaptured the town of Bardhere from al-Shabaab fighters on Friday.",
+        "Security forces shot dead three demonstrators after the crowd torched a police station.",
+    ])]
+    assert got == ["Non-state actor overtakes territory", "Government regains territory", "Violent demonstration"]
