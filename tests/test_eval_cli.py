@@ -98,6 +98,8 @@ def test_eval_geoparse_end_to_end() -> None:
     assert d["recognition"]["tp"] == d["located"] == d["n"]
     assert d["recognition"]["tp"] + d["recognition"]["fn"] == d["gold_toponyms"] > 0
     assert _share(d["acc_161"]) and _share(d["auc"])
+    # every miss has one cause
+    assert sum(d.get("recognition_misses", {}).values()) == d["recognition"]["fn"]
     out = run("geoparse", "--corpus", "lgl", "--limit", "2").stdout
     assert "acc@161 km" in out and "coverage" in out
 

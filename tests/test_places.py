@@ -274,3 +274,29 @@ def test_a_state_named_among_its_neighbours_is_not_the_country_of_the_same_name(
     # the focus comes from the word "Georgia" itself in both texts, as Extractor._focus counts it
     assert where("Cases were confirmed in Alabama, Texas and Georgia.", {"GE": 1.0}) == "US"
     assert where("Troops crossed into Georgia and shelled villages near Tbilisi.", {"GE": 1.0}) == "GE"
+
+
+def test_a_recognition_miss_gets_its_cause() -> None:
+    from incidex.evaluation.geoparse import Toponym, miss_cause
+    from incidex.pipeline.annotate import AnnotatedText, Entity
+
+    tartar = FakeCandidate("geonames:1", "Tartar", "AZ", "Tartar", None, 40.34, 46.93, "town", 20_000)
+    gaz = FakeGazetteer([tartar])
+    text = "The Tartar Foundation said shelling hit tartar and Tartar district; Zzyzx was quiet. Tartar too."
+
+    def cause(phrase: str, nth: int = 0, mentions: list[PlaceMention] | None = None,
+              ents: tuple[Entity, ...] = ()) -> str:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(phrase, start + 1)
+        t = Toponym(start, start + len(phrase), phrase, 1.0, 1.0)
+        return miss_cause(t, text, mentions or [], AnnotatedText(text, ((0, len(text)),), ents), gaz)
+
+    org = Entity(4, 21, "ORG", "Tartar Foundation")
+    assert cause("Tartar", 0, ents=(org,)) == "other entity"
+    assert cause("tartar") == "lower case"
+    assert cause("Tartar district") == "untagged"  # known without its admin word
+    assert cause("Zzyzx") == "unknown"
+    last = text.rindex("Tartar")
+    assert cause("Tartar", 2, mentions=[PlaceMention(last, last + 6, "Tartar")]) == "unplaced"
+    assert cause("Tartar", 2) == "untagged"

@@ -192,6 +192,11 @@ def eval_geoparse(
         con.print("largest errors:")
         for w in res.worst[:10]:
             con.print(f"  {w}", highlight=False, markup=False)
+    if res.misses:
+        con.print("gold toponyms not recognised, by cause:")
+        for cause, n in res.misses.items():
+            ex = ", ".join(res.miss_examples.get(cause, [])[:5])
+            con.print(f"  {cause}: {n} (e.g. {ex})", highlight=False, markup=False)
     if res.unplaced:
         con.print("most frequent names left without a place: "
                   + ", ".join(f"{n} ({c})" for n, c in res.unplaced[:10]), highlight=False, markup=False)

@@ -193,6 +193,9 @@ class GeoparseEval:
     dropped_toponyms: int = 0
     worst: list[str] = field(default_factory=list)  # largest errors, for a developer to look at
     unplaced: list[tuple[str, int]] = field(default_factory=list)  # most frequent gold names left without a place
+    # end-to-end: the gold toponyms not recognised, by cause (MISS_CAUSES), with a few examples of each
+    misses: dict[str, int] = field(default_factory=dict)
+    miss_examples: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def coverage(self) -> float:
@@ -212,6 +215,9 @@ class GeoparseEval:
             out["recognition"] = self.recognition.as_dict()
         out["worst"] = self.worst
         out["unplaced"] = [{"name": n, "count": c} for n, c in self.unplaced]
+        if self.misses:
+            out["recognition_misses"] = self.misses
+            out["recognition_miss_examples"] = self.miss_examples
         return out
 
 
@@ -304,6 +310,34 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+# why a gold toponym was not recognised, in the order they are tested (``miss_cause``)
+MISS_CAUSES = {
+    "unplaced": "a mention was found but the resolver left it without a place",
+    "unknown": "the gazetteer has no entry of the name (nor of it without an admin word)",
+    "other entity": "spaCy tagged it as part of a non-place entity (organisation, person, nationality ...)",
+    "lower case": "written in lower case or all capitals",
+    "untagged": "a known name that spaCy did not tag and no cue led the mention finder to",
+}
+
+
+def miss_cause(t: Toponym, text: str, mentions: list[Any], ann: Any, gaz: Any) -> str:
+    """The ``MISS_CAUSES`` key of a gold toponym that no located mention overlaps."""
+    from incidex.pipeline import places
+
+    span = (t.start, t.end)
+    if any(_overlap(span, (pm.start, pm.end)) for pm in mentions):
+        return "unplaced"
+    written = text[t.start:t.end]
+    bare = places._ADMIN_TAIL.sub("", written)
+    if not gaz.lookup(written) and not (bare != written and gaz.lookup(bare)):
+        return "unknown"
+    if any(_overlap(span, (e.start, e.end)) for e in ann.entities if e.label not in ("GPE", "LOC", "FAC")):
+        return "other entity"
+    if not written[:1].isupper() or (written.isupper() and len(written) > 4):
+        return "lower case"
+    return "untagged"
+
+
 def evaluate_end_to_end(corpus: str, limit: int | None = None) -> GeoparseEval:
     """spaCy and the pipeline's mention finder recognise toponyms; the resolver places them."""
     from incidex.pipeline import places
@@ -318,6 +352,8 @@ def evaluate_end_to_end(corpus: str, limit: int | None = None) -> GeoparseEval:
     located = 0
     rec = PRF()
     worst: list[tuple[float, str]] = []
+    misses: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
     n_gold = 0
     for doc, ann in zip(docs, extractor.annotator.annotate_many(d.text for d in docs), strict=True):
         focus = _focus(extractor, doc.text)
@@ -334,6 +370,13 @@ def evaluate_end_to_end(corpus: str, limit: int | None = None) -> GeoparseEval:
                     pairs.append(((-float(ov),), i, j))
         matched = greedy_pairs(pairs)
         mp = {j for _, j in matched}
+        mg = {i for i, _ in matched}
+        for i, t in enumerate(gold):
+            if i not in mg:
+                cause = miss_cause(t, doc.text, mentions, ann, gaz)
+                misses[cause] += 1
+                if len(examples.setdefault(cause, [])) < 8 and t.phrase not in examples[cause]:
+                    examples[cause].append(t.phrase)
         # a mention over any annotated span (a gold toponym already matched, a span without coordinates)
         # is not a false positive
         fp = sum(1 for j, pm in enumerate(preds) if j not in mp
@@ -354,6 +397,7 @@ def evaluate_end_to_end(corpus: str, limit: int | None = None) -> GeoparseEval:
         corpus=corpus, mode="end-to-end", documents=len(docs), gold_toponyms=n_gold, located=located,
         stats=stats, resolved_only=stats, recognition=rec,
         repaired_offsets=cstats.repaired, dropped_toponyms=cstats.dropped, worst=[w for _, w in worst[:15]],
+        misses={k: misses[k] for k in MISS_CAUSES if misses[k]}, miss_examples=examples,
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from incidex.evaluation.casualties import CasualtiesEval, FigureScore
 from incidex.evaluation.events import SEEN_LABELS, EventsEval
 from incidex.evaluation.extraction import ExtractEval
-from incidex.evaluation.geoparse import CORPORA, TEST_SETS, GeoparseEval
+from incidex.evaluation.geoparse import CORPORA, MISS_CAUSES, TEST_SETS, GeoparseEval
 from incidex.evaluation.paths import REPO
 from incidex.evaluation.score import METRICS, PRF, ErrorStats
 
@@ -236,6 +236,11 @@ def render_markdown(r: AllResults, when: date, commit: str, limit: int | None = 
         "wrong. Resolution figures are over the recognised gold toponyms, as CamCoder's \"own toponyms\". "
         "WikToR and GeoVirus annotate only some of the places in a text, so recognition precision there is "
         "a lower bound.\n")
+    add("Gold toponyms not recognised, by cause (`geoparse.MISS_CAUSES`, tested in this order):\n")
+    add(_table(["corpus", *MISS_CAUSES], [
+        [CORPUS_NAMES[c], *(str(r.end_to_end[c].misses.get(k, 0)) for k in MISS_CAUSES)] for c in CORPORA],
+        right_from=1))
+    add("\n" + "; ".join(f"*{k}*: {v}" for k, v in MISS_CAUSES.items()) + ".\n")
     fixes = [f"{CORPUS_NAMES[c]}: {r.resolve[c].repaired_offsets} offsets repaired, "
              f"{r.resolve[c].dropped_toponyms} toponyms dropped" for c in CORPORA
              if r.resolve[c].repaired_offsets or r.resolve[c].dropped_toponyms]
