@@ -76,3 +76,19 @@ def test_an_updated_toll_after_several_incidents_is_a_total() -> None:
     single = "A car bomb exploded at the market in Ondara. The death toll rose to 45 on Monday."
     assert not is_aggregate("The death toll rose to 45 on Monday.", single)
     assert not is_aggregate(toll)  # the sentence alone does not say
+
+
+def test_headline_verbs_and_figures_joined_by_and() -> None:
+    from incidex.pipeline.casualties import find_casualties
+
+    def got(t: str) -> list[tuple[str, int | None, str]]:
+        return [(c.outcome, c.low, c.group) for c in find_casualties(t, 0, len(t))]
+
+    # a headline's present tense counts right before its figure
+    assert got("Blasts kill one, wound dozens before march") == [("killed", 1, "unknown"), ("injured", 24, "unknown")]
+    assert got("Police kill nine militants plotting attack") == [("killed", 9, "military")]
+    assert got("Militants kill at least 12 soldiers") == [("killed", 12, "military")]
+    assert got("He suffered a wound in 2010, two years on.") == []
+    # "one and wounded" is no number; "one hundred and five" is
+    assert got("Blasts killed one and wounded dozens") == [("killed", 1, "unknown"), ("injured", 24, "unknown")]
+    assert got("One hundred and five people were killed") == [("killed", 105, "unknown")]

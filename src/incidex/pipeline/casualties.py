@@ -29,7 +29,7 @@ VAGUE = {
     "tens of thousands": (20000, "several"), "a dozen": (12, "about"), "dozen": (12, "about"),
     "a couple of": (2, "about"), "a handful of": (3, "several"),
 }
-_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million))?(?:\s+and\s+[a-z]+)?|hundred|thousand)"
+_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million))?(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)?|hundred|thousand)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:thousand|million))?"
 _VAGUE = "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
 _QUAL = r"(?P<qual>more than|over|in excess of|upwards of|at least|no fewer than|no less than|a minimum of|about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|up to|as many as|fewer than|less than|close to)"
@@ -44,6 +44,13 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("captured", re.compile(r"\b(?:captured|taken prisoner|prisoners? of war|abducted|kidnapped|taken hostage|hostages?)\b", re.I)),
     ("detained", re.compile(r"\b(?:detained|arrested|detaining|arresting|in custody|rounded up)\b", re.I)),
     ("displaced", re.compile(r"\b(?:displaced|fled their homes|forced to flee|refugees|evacuated|homeless)\b", re.I)),
+]
+# a headline's present tense ("Blasts kill one, wound dozens", "Police kill nine militants"): counted only right
+# before its figure, so that "a gunshot wound" or "the kill" is no outcome
+HEADLINE_VERBS: list[tuple[str, re.Pattern[str]]] = [
+    ("killed", re.compile(r"\bkill\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|nearly\s+)?$", re.I)),
+    ("injured", re.compile(r"\b(?:wound|wounds|injure|injures)\s+(?:at least\s+|more than\s+|about\s+|some\s+|"
+                           r"over\s+|nearly\s+)?$", re.I)),
 ]
 CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|citizens?|nationals?|tourists?|Hindus?|Muslims?|Christians?|Buddhists?|Rohingyas?|Jews|Yazidis?|priests?|monks?|nuns?|imams?|clerics?|writers?|bloggers?|publishers?|activists?|engineers?|drivers?|hostages?|traders?|merchants?|vendors?|herders?|shepherds?|miners?|labou?rers?|civil servants?|officials?|politicians?|lawyers?|judges?|medics?|paramedics?|volunteers?|spectators?|fans?|customers?|diners?|churchgoers?|congregants?|devotees?|villagers?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen)\b", re.I)
 MILITARY = re.compile(r"\b(?:soldiers?|troops?|servicem[ae]n|servicemembers?|military personnel|personnel|officers?|policem[ae]n|police officers?|police|gendarmes?|guards?|militants?|fighters?|rebels?|insurgents?|combatants?|militiam[ae]n|militia members?|jihadists?|attackers?|gunmen|terrorists?|(?:suicide )?bombers?|assailants?|perpetrators?|hijackers?|shooters?|paramilitar(?:y|ies)|commandos?|marines?|sailors?|pilots?|conscripts?|recruits?|mercenaries|security forces?|security personnel|members of the armed forces|army|cadets?)\b", re.I)
@@ -184,6 +191,8 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
                          just_before, re.I):
                 outcome = name
                 break
+        if outcome is None:
+            outcome = next((name for name, pat in HEADLINE_VERBS if pat.search(just_before)), None)
         hits = [(mm.start(), name) for name, pat in OUTCOMES if (mm := pat.search(clause_after[:120]))]
         if hits and outcome is None:
             outcome = min(hits)[1]
