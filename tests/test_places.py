@@ -109,6 +109,8 @@ def test_a_continent_and_a_large_region_get_their_area_point() -> None:
     ny = area_point("rg:region:US:New York", "region", "US")
     assert ny is None or ny[0] > 41.5
     assert area_point("geonames:587116", "country", "AZ") is None
+    # a country that countryinfo places at its capital (Myanmar at Naypyidaw) gets the factbook's point
+    assert area_point("geonames:1327865", "country", "MM") == (22.0, 98.0)
 
 
 def test_a_packaged_state_point_is_taken_only_where_its_regions_towns_are() -> None:

@@ -10,12 +10,14 @@ holds a better point for those, generated from the packaged sources by a rule, n
   points are), unless it fails the checks there;
 - another large region (whose towns span more than ``LARGE_REGION_KM``): the middle of the extent of its towns in
   the gazetteer (the extent, not the mean, so that its big city does not drag it);
+- a country that ``countryinfo`` places at its capital: the factbook's point (``country_points``);
 - a large country (``countryinfo`` area over ``LARGE_COUNTRY_KM2``): the centroid of its largest outline
   polygon in ``countryinfo``'s GeoJSON. There the factbook's rounded ``latlng`` that the gazetteer keeps can
   sit hundreds of km from the middle (the United States at 38 N 97 W; GeoNames and Wikipedia put it near
   39.8 N 98.6 W and at 40 N 100 W). Smaller countries keep the gazetteer's point: for most of them it is
   Wikipedia's too (moving every country gains less on GeoVirus), and the project's extraction gold places
-  country-level events there, within 30 km (Bangladesh, Myanmar, Niger, Mali: all under 1.3 million km2).
+  country-level events there, within 30 km (Bangladesh, Niger, Mali: all under 1.3 million km2), except where
+  that point is the capital's (Myanmar: the gold has the factbook's 22 N 98 E; see ``country_points``).
 
 ``python -m incidex.pipeline.geo_points`` regenerates ``resources/area_points.json`` (~2,500 points) from the
 gazetteer index; it needs the dev extra ``countrystatecity-countries`` (pinned: its points are data, ODbL 1.0,
@@ -39,6 +41,8 @@ LARGE_REGION_KM = 1000.0
 # 77.2 % from 1M km2, 78.5 % from 2M, 77.7 % from 3M; WikToR within 0.03 points), under the smallest
 # country of the extraction gold's
 LARGE_COUNTRY_KM2 = 2_000_000
+# a country placed at its capital takes the factbook's point when that is farther than this (km) from the capital
+CAPITAL_FALLBACK_KM = 30.0
 # a state's point is taken only inside the box of its region's towns, widened by this much (degrees): the
 # countries-states-cities data puts some districts on another continent
 STATE_BOX_MARGIN_DEG = 1.0
@@ -105,20 +109,41 @@ def _largest_polygon_centroid(geojson: object) -> tuple[float, float] | None:
 
 
 def country_points() -> dict[str, tuple[float, float]]:
-    """ISO code -> the centroid of the largest outline polygon, for countries over ``LARGE_COUNTRY_KM2``."""
+    """ISO code -> the centroid of the largest outline polygon, for countries over ``LARGE_COUNTRY_KM2``; and for a
+    country whose ``countryinfo`` point is its capital's (``capital_latlng``: Myanmar at Naypyidaw, 320 km from the
+    middle; Jamaica at Kingston), the ``countrystatecity-countries`` point (the factbook's: 22 N 98 E), when it
+    differs by more than ``CAPITAL_FALLBACK_KM``."""
+    from incidex.domain.geo import haversine_km
     from incidex.gazetteer.build import _countryinfo
 
+    factbook = _packaged_country_points()
     out: dict[str, tuple[float, float]] = {}
     for info in _countryinfo():
         iso = info.get("ISO")
         cc = iso.get("alpha2") if isinstance(iso, dict) else None
-        area = info.get("area")
-        if not isinstance(cc, str) or not isinstance(area, int | float) or area < LARGE_COUNTRY_KM2:
+        if not isinstance(cc, str):
             continue
-        pt = _largest_polygon_centroid(info.get("geoJSON"))
-        if pt is not None:
-            out[cc] = pt
+        area = info.get("area")
+        if isinstance(area, int | float) and area >= LARGE_COUNTRY_KM2:
+            pt = _largest_polygon_centroid(info.get("geoJSON"))
+            if pt is not None:
+                out[cc] = pt
+            continue
+        latlng, cap = info.get("latlng"), info.get("capital_latlng")
+        other = factbook.get(cc)
+        if (isinstance(latlng, list) and len(latlng) == 2 and isinstance(cap, list) and len(cap) == 2
+                and other is not None
+                and haversine_km(float(latlng[0]), float(latlng[1]), float(cap[0]), float(cap[1])) < 15
+                and haversine_km(float(latlng[0]), float(latlng[1]), *other) > CAPITAL_FALLBACK_KM):
+            out[cc] = other
     return out
+
+
+def _packaged_country_points() -> dict[str, tuple[float, float]]:
+    import countrystatecity_countries as csc
+
+    return {c.iso2: (round(float(c.latitude), 4), round(float(c.longitude), 4)) for c in csc.get_countries()
+            if c.latitude is not None and c.longitude is not None}
 
 
 State = tuple[str, str, float, float]  # (country code, name, lat, lon)
