@@ -302,3 +302,16 @@ def test_a_recognition_miss_gets_its_cause() -> None:
     last = text.rindex("Tartar")
     assert cause("Tartar", 2, mentions=[PlaceMention(last, last + 6, "Tartar")]) == "unplaced"
     assert cause("Tartar", 2) == "untagged"
+
+
+def test_a_city_after_a_possessive_is_a_mention_of_its_own() -> None:
+    from incidex.pipeline.annotate import AnnotatedText, Entity
+
+    gaz = FakeGazetteer([
+        FakeCandidate("c:mm", "Myanmar", "MM", None, None, 22.0, 98.0, "country", 54_000_000),
+        FakeCandidate("t:mdl", "Mandalay", "MM", "Mandalay", None, 21.97, 96.08, "city", 1_208_000),
+    ])
+    text = "Curfew imposed on Myanmar's Mandalay\n"
+    # spaCy tagged only the country here; the title-case scan reads "Myanmar's Mandalay" as one phrase
+    ann = AnnotatedText(text, ((0, len(text)),), (Entity(18, 25, "GPE", "Myanmar"),))
+    assert [m.written for m in find_mentions(ann, gaz, {"MM"})] == ["Myanmar", "Mandalay"]

@@ -62,6 +62,7 @@ _TRAILING_NOUNS = re.compile(
     r"(.+?)(?:\s+(?:market|bazaar|area|town|city|village|camp|bridge|road|highway|checkpoint|border|crossing|"
     r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction))+$"
 )
+_POSSESSIVE = re.compile(r"['’]s ")
 _TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
 _FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
 _ENTITY_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
@@ -152,14 +153,18 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     # title-case words the gazetteer knows in a focus country, or large cities anywhere
     # (recovers NER misses such as "the University of Karachi's")
     for m in _TITLE.finditer(text):
-        if any(covered[m.start():m.end()]):
+        ts, te = m.start(), m.end()
+        poss = _POSSESSIVE.search(m.group(0))
+        if poss:  # "Myanmar's Mandalay": the possessor is a mention of its own; the name after it is tried here
+            ts += poss.end()
+        if any(covered[ts:te]):
             continue
-        if m.start() == 0 or re.search(r"[.!?\n]\s*$", text[max(0, m.start() - 3):m.start()]):
+        if ts == 0 or re.search(r"[.!?\n]\s*$", text[max(0, ts - 3):ts]):
             continue  # sentence-initial capitals say nothing
-        cands = index.lookup(m.group(0))
+        cands = index.lookup(text[ts:te])
         if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
                          or (c.feature == "city" and c.population >= 200_000) for c in cands):
-            consider(m.start(), m.end(), "title")
+            consider(ts, te, "title")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
     return mentions
