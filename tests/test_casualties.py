@@ -92,3 +92,15 @@ def test_headline_verbs_and_figures_joined_by_and() -> None:
     # "one and wounded" is no number; "one hundred and five" is
     assert got("Blasts killed one and wounded dozens") == [("killed", 1, "unknown"), ("injured", 24, "unknown")]
     assert got("One hundred and five people were killed") == [("killed", 105, "unknown")]
+
+
+@pytest.mark.slow
+def test_the_victims_of_violence_against_civilians_are_civilians(extractor) -> None:  # type: ignore[no-untyped-def]
+    from incidex.domain.document import RawDocument
+
+    ex = extractor.extract(RawDocument(text="Gunmen attacked a village near Kidal on Sunday, killing 12 people "
+                                            "and wounding five. Two of the attackers were killed.", origin="test"))
+    attack = next(e for e in ex.events if e.event_type == "Violence against civilians")
+    assert {(c.outcome, c.group, c.low) for c in attack.casualties} >= {("killed", "civilian", 12),
+                                                                       ("injured", "civilian", 5)}
+    assert all(c.group != "civilian" for c in attack.casualties if c.low == 2)  # the attackers keep their group

@@ -54,6 +54,17 @@ def _header_end(text: str) -> int:
     return m.end() if m else 0
 
 
+def _victims_are_civilians(e: Event) -> Event:
+    """In violence against civilians the codebook's victims are civilians: "45 people were killed" in such an
+    event counts them as civilians (a figure with its own group noun keeps it: "two attackers")."""
+    if e.event_type != "Violence against civilians" or not any(
+            c.group == "unknown" and c.outcome in ("killed", "injured") for c in e.casualties):
+        return e
+    return e.model_copy(update={"casualties": [
+        c.model_copy(update={"group": "civilian"}) if c.group == "unknown" and c.outcome in ("killed", "injured")
+        else c for c in e.casualties]})
+
+
 def _compatible_dates(a: DateInfo, b: DateInfo) -> bool:
     if not a.start or not b.start:
         return True
@@ -352,7 +363,7 @@ class Extractor:
                 if ini:
                     prev_initiator = (ini, self._paragraph(text, ss))
             events.extend(made)
-        events = _merge_coreferent(events, text)
+        events = [_victims_are_civilians(e) for e in _merge_coreferent(events, text)]
         if not text.strip():
             warnings = warnings or ["the document is empty; no events extracted"]
         return Extraction(document=info, events=events, aggregates=aggregates, legal_references=legal,
