@@ -104,3 +104,23 @@ def test_the_victims_of_violence_against_civilians_are_civilians(extractor) -> N
     assert {(c.outcome, c.group, c.low) for c in attack.casualties} >= {("killed", "civilian", 12),
                                                                        ("injured", "civilian", 5)}
     assert all(c.group != "civilian" for c in attack.casualties if c.low == 2)  # the attackers keep their group
+
+
+def test_one_victim_named_by_a_singular_noun() -> None:
+    from incidex.pipeline.casualties import find_casualties
+
+    def got(t: str) -> list[tuple[str, int | None, str]]:
+        return [(c.outcome, c.low, c.group) for c in find_casualties(t, 0, len(t))]
+
+    assert got("Suspected militants kill Hindu priest in Bangladesh") == [("killed", 1, "civilian")]
+    assert got("Landmine Kills Elderly Woman in Hsenwi Township") == [("killed", 1, "civilian")]
+    assert got("Prominent secular writer shot dead in Dhaka") == [("killed", 1, "civilian")]
+    assert got("A policeman was wounded in the attack.") == [("injured", 1, "military")]
+    assert got("Police killed the gunman after a standoff.") == [("killed", 1, "military")]
+    assert got("One civilian killed and another injured as shells hit the village") == [
+        ("killed", 1, "civilian"), ("injured", 1, "civilian")]
+    assert got("The bomb killed the driver and a civilian.") == [("killed", 1, "civilian"), ("killed", 1, "civilian")]
+    # no victim: the noun is the agent, or the figure is already counted
+    assert got("He was killed by a soldier.") == []
+    assert got("The gunman killed five people.") == [("killed", 5, "unknown")]
+    assert got("The attack killed one soldier and wounded two.") == [("killed", 1, "military"), ("injured", 2, "military")]

@@ -154,8 +154,79 @@ def _group_of(window: str) -> tuple[str, str | None, int]:
     return "civilian", noun, m.start()
 
 
+# One victim named by a singular noun, with no figure: "kill Hindu priest", "Landmine Kills Elderly Woman",
+# "writer shot dead in Dhaka", "a policeman was wounded", "One civilian killed and another injured".
+_ONE_NOUN = (r"(?:civilian|man|woman|child|boy|girl|baby|priest|monk|nun|imam|cleric|pastor|writer|blogger|publisher|"
+             r"journalist|reporter|photographer|activist|teacher|doctor|nurse|medic|aid worker|driver|farmer|"
+             r"herder|student|worker|villager|resident|shopkeeper|trader|businessman|politician|lawmaker|official|"
+             r"judge|lawyer|worshipper|pilgrim|tourist|policeman|policewoman|police officer|officer|soldier|guard|"
+             r"bomber|attacker|gunman|assailant|militant|fighter|rebel|insurgent|commander|serviceman|trooper|"
+             r"constable|jawan|peacekeeper)")
+# up to three words before the noun, none of them a preposition, conjunction or verb ("killed by a soldier" is not
+# a soldier killed)
+_ONE_ADJ = (r"(?:(?!(?:by|in|at|on|near|from|with|as|after|and|or|was|were|is|are|when|while|to|for|of|who|that)\b)"
+            r"[\w'’-]+\s+){0,3}?")
+_ONE_VERBS = {
+    "killed": r"kill|kills|killed|killing|shot dead|murdered|murders|murder|stabbed to death|beheaded|executed|"
+              r"assassinated|lynched|hacked to death",
+    "injured": r"injure|injures|injured|injuring|wound|wounds|wounded|wounding",
+}
+_ONE_AFTER_VERB = {o: re.compile(rf"\b(?:{v})\s+(?:(?:a|an|the|his|her|their|its)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\b"
+                                  rf"(?!['’]s\b)", re.I) for o, v in _ONE_VERBS.items()}
+_ONE_AND = re.compile(rf"\s+and\s+(?:a|an|the|his|her|their)\s+{_ONE_ADJ}(?P<n>{_ONE_NOUN})\b(?!['’]s\b)", re.I)
+# "writer shot dead", "a soldier was wounded": the noun is the victim only when no object follows the verb
+_ONE_BEFORE_VERB = {o: re.compile(rf"\b(?:(?:a|an|one|another)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\s+"
+                                   rf"(?:was\s+|has been\s+|had been\s+|is\s+)?(?:{v})\b"
+                                   rf"(?=\s*(?:$|[,.;:]|(?:in|at|by|on|near|after|during|when|as|while|and|outside|"
+                                   rf"inside|overnight|yesterday|today|early|late|last|this)\b))", re.I)
+                    for o, v in _ONE_VERBS.items()}
+# the singular nouns of the armed (the group "military", as MILITARY's plurals)
+_ONE_ARMED = frozenset({"policeman", "policewoman", "police officer", "officer", "soldier", "guard", "bomber",
+                        "attacker", "gunman", "assailant", "militant", "fighter", "rebel", "insurgent", "commander",
+                        "serviceman", "trooper", "constable", "jawan", "peacekeeper"})
+_ANOTHER = re.compile(r"\b(?:another|one more)\s+(?:was\s+|were\s+)?(?P<v>killed|injured|wounded)\b", re.I)
+
+
+def _singular_victims(sent: str, start: int, found: list[CasualtyMention]) -> list[CasualtyMention]:
+    """Victims counted by a singular noun (figure 1) where no figure of ``found`` sits in the phrase."""
+    out: list[CasualtyMention] = []
+    spans = [(c.start - start, c.end - start) for c in found]
+    prev_group = found[-1].group if found else "unknown"
+    hits: list[tuple[int, int, str, str]] = []  # (start, end, outcome, noun)
+    for outcome in _ONE_VERBS:
+        for pat in (_ONE_AFTER_VERB[outcome], _ONE_BEFORE_VERB[outcome]):
+            for m in pat.finditer(sent):
+                hits.append((m.start(), m.end(), outcome, m.group("n")))
+                # "killing the driver and a civilian": a second victim joined to the object
+                more = _ONE_AND.match(sent, m.end()) if pat is _ONE_AFTER_VERB[outcome] else None
+                if more:
+                    hits.append((more.start("n"), more.end(), outcome, more.group("n")))
+    for m in _ANOTHER.finditer(sent):
+        hits.append((m.start(), m.end(), "killed" if m.group("v").lower() == "killed" else "injured", ""))
+    taken: list[tuple[int, int]] = []
+    for s, e, outcome, noun in sorted(hits):
+        if any(a < e and s < b for a, b in spans + taken):
+            continue
+        taken.append((s, e))
+        if not noun:
+            group = prev_group  # "another": the group of the figure before it
+        elif noun.lower() in _ONE_ARMED:
+            group = "military"
+        else:
+            group = "unknown" if noun.lower() == "man" else "civilian"
+        out.append(CasualtyMention(start + s, start + e, sent[s:e], outcome, group, None, 1, 1, 1, "exact"))
+    return out
+
+
 def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
     """Casualty figures in ``text[start:end]`` (one sentence), in reading order."""
+    out = _figures(text, start, end)
+    out.extend(_singular_victims(text[start:end], start, out))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
     sent = text[start:end]
     out: list[CasualtyMention] = []
     prev_group: str | None = None
