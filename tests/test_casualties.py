@@ -124,3 +124,13 @@ def test_one_victim_named_by_a_singular_noun() -> None:
     assert got("He was killed by a soldier.") == []
     assert got("The gunman killed five people.") == [("killed", 5, "unknown")]
     assert got("The attack killed one soldier and wounded two.") == [("killed", 1, "military"), ("injured", 2, "military")]
+
+
+@pytest.mark.slow
+def test_a_total_over_a_period_is_an_aggregate_and_its_fighting_an_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    from incidex.domain.document import RawDocument
+
+    ex = extractor.extract(RawDocument(text="Artillery shelling of Uzgen killed more than 40 civilians in two weeks.",
+                                       origin="test", published="2024-03-22"))
+    assert [(c.outcome, c.group, c.low) for a in ex.aggregates for c in a.casualties] == [("killed", "civilian", 41)]
+    assert [e.sub_type for e in ex.events] == ["Shelling/artillery/missile attack"] and not ex.events[0].casualties

@@ -25,7 +25,10 @@ AGGREGATE_CUE = re.compile(
     r"since the (?:start|beginning|outbreak|onset|escalation)|bringing the total|a total of|in all,|altogether|in (?:these|those|the (?:two|three|four|five|\d+)) (?:attacks|bombings|incidents|explosions|blasts)|so far|to date|throughout the (?:war|conflict)|over the (?:past|last) "
     r"(?:\w+ )?(?:weeks|months|years)|during the (?:\d+-day\s+)?(?:war|conflict)|cumulative|overall|since (?:January|February|"
     r"March|April|May|June|July|August|September|October|November|December|\d{1,2}\s+[A-Z][a-z]+|(?:19|20)\d\d)|"
-    r"in the (?:first|past|last) (?:\w+ )?(?:months?|weeks?|years?)|this year|last year|death toll (?:has )?(?:risen|climbed|reached) .{0,30}since|"
+    r"in the (?:first|past|last) (?:\w+ )?(?:months?|weeks?|years?)|this year|last year|"
+    # "over 30 soldiers killed in two weeks", "within a month": a period's total
+    r"(?:in|within) (?:the )?(?:past |last )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|a few) "
+    r"(?:weeks|months|years)|within (?:a|one) (?:week|month|year)|death toll (?:has )?(?:risen|climbed|reached) .{0,30}since|"
     # the summary box of a humanitarian update (OCHA's "KEY FIGURES", "... in numbers", "at a glance"): totals
     r"key (?:figures|facts|numbers)|facts and figures|(?:crisis|conflict|response|situation) in numbers|at a glance|by the numbers)\b",
     re.I,
