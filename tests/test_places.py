@@ -342,3 +342,16 @@ def test_a_phrase_that_names_a_countrys_capital_is_the_capital() -> None:
     got = {m.written: m.location.gazetteer_id if m.location else None for m in ms}
     # Kabul is not in this gazetteer: the phrase stays unplaced, never the country
     assert got == {"Somali capital": "t:mgq", "Yemen's capital": "t:sah", "Shusha": "t:shu", "Afghan capital": None}
+
+
+def test_a_name_the_tagger_ends_at_its_hyphen_is_joined_again() -> None:
+    from incidex.pipeline.annotate import AnnotatedText, Entity
+
+    gaz = FakeGazetteer([
+        FakeCandidate("t:kara", "Kara", "TG", "Kara", None, 9.55, 1.19, "city", 94_000),
+        FakeCandidate("t:ks", "Kara-Suu", "KG", "Osh", None, 40.70, 72.87, "town", 26_600),
+    ])
+    text = "A drone struck the central market in Kara-Suu around midday."
+    s = text.index("Kara")
+    ann = AnnotatedText(text, ((0, len(text)),), (Entity(s, s + 4, "PERSON", "Kara"),))
+    assert [m.written for m in find_mentions(ann, gaz, set())] == ["Kara-Suu"]
