@@ -315,6 +315,12 @@ def test_a_city_after_a_possessive_is_a_mention_of_its_own() -> None:
     # spaCy tagged only the country here; the title-case scan reads "Myanmar's Mandalay" as one phrase
     ann = AnnotatedText(text, ((0, len(text)),), (Entity(18, 25, "GPE", "Myanmar"),))
     assert [m.written for m in find_mentions(ann, gaz, {"MM"})] == ["Myanmar", "Mandalay"]
+    # the possessor too, inside an organisation's name the tagger gave ("the University of Karachi's")
+    gaz = FakeGazetteer([FakeCandidate("t:khi", "Karachi", "PK", "Sindh", None, 24.86, 67.01, "city", 11_600_000)])
+    text = "A bomber struck a van near the University of Karachi's Confucius Institute."
+    s = text.index("the University")
+    ann = AnnotatedText(text, ((0, len(text)),), (Entity(s, text.index("'s") + 2, "ORG", "x"),))
+    assert [m.written for m in find_mentions(ann, gaz, set())] == ["Karachi"]
 
 
 def test_a_phrase_that_names_a_countrys_capital_is_the_capital() -> None:

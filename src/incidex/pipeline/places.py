@@ -165,18 +165,22 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     # title-case words the gazetteer knows in a focus country, or large cities anywhere
     # (recovers NER misses such as "the University of Karachi's")
     for m in _TITLE.finditer(text):
-        ts, te = m.start(), m.end()
         poss = _POSSESSIVE.search(m.group(0))
-        if poss:  # "Myanmar's Mandalay": the possessor is a mention of its own; the name after it is tried here
-            ts += poss.end()
-        if any(covered[ts:te]):
-            continue
-        if ts == 0 or re.search(r"[.!?\n]\s*$", text[max(0, ts - 3):ts]):
-            continue  # sentence-initial capitals say nothing
-        cands = index.lookup(text[ts:te])
-        if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
-                         or (c.feature == "city" and c.population >= 200_000) for c in cands):
-            consider(ts, te, "title")
+        if poss:  # "Karachi's Confucius Institute", "Myanmar's Mandalay": the possessor and the name after it
+            parts = [(m.start(), m.start() + poss.start()), (m.start() + poss.end(), m.end())]
+        elif _POSSESSIVE_END.search(m.group(0)):  # "the University of Karachi's": Karachi
+            parts = [(m.start(), m.end() - 2)]
+        else:
+            parts = [(m.start(), m.end())]
+        for ts, te in parts:
+            if any(covered[ts:te]):
+                continue
+            if ts == 0 or re.search(r"[.!?\n]\s*$", text[max(0, ts - 3):ts]):
+                continue  # sentence-initial capitals say nothing
+            cands = index.lookup(text[ts:te])
+            if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
+                             or (c.feature == "city" and c.population >= 200_000) for c in cands):
+                consider(ts, te, "title")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
     return mentions
