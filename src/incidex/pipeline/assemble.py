@@ -54,6 +54,10 @@ def _header_end(text: str) -> int:
     return m.end() if m else 0
 
 
+# a sentence that gives the place of the event told before it ("The attack took place in ...")
+_TOLD_LATER = re.compile(r"\b(?:took place|takes place|occurred|happened|was carried out|were carried out|"
+                         r"(?:the|this|both) (?:attacks?|bombings?|blasts?|explosions?|shootings?|incidents?|"
+                         r"ambush|raids?|strikes?|clashes|fighting))\b", re.I)
 # the cue weight from which a sentence whose figures are a total still tells of an event (an armed clash, a
 # shelling): the event is made without the figures (development gold: 2.0 and 3.0 gave event F1 0.654, 4.0 and
 # never 0.649)
@@ -405,6 +409,19 @@ class Extractor:
             if update:
                 events[i] = e.model_copy(update=update)
 
+    def _place_told_later(self, text: str, se: int, para: int, mentions: _ByStart[PlaceMention]) -> Location | None:
+        """A place that a later sentence of the paragraph gives for the event: "... killed 27 soldiers. The attack
+        took place in Sistan and Baluchestan province." The sentence must refer back to the event."""
+        for p in mentions.between(se, len(text)):
+            if self._paragraph(text, p.start) != para:
+                break
+            if p.location is None or p.in_actor or p.is_country:
+                continue
+            stop = max(text.rfind(". ", se, p.start), se)
+            if _TOLD_LATER.search(text, stop, p.start):
+                return p.location
+        return None
+
     @staticmethod
     def _paragraph(text: str, pos: int) -> int:
         return paragraph_of(text, pos)
@@ -470,6 +487,8 @@ class Extractor:
                 if p.location is not None and not p.in_actor and not p.is_country:
                     latest = p.location
                     break
+            if latest is None:
+                latest = self._place_told_later(text, se, para, mentions)
             if latest is not None:
                 locs = [latest]
             elif top_country:

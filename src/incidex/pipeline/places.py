@@ -63,7 +63,7 @@ _TRAILING_NOUNS = re.compile(
     r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction))+$"
 )
 _POSSESSIVE = re.compile(r"['’]s ")
-_HYPHEN_TAIL = re.compile(r"-[A-Z][\w'’]+")
+_HYPHEN_TAIL = re.compile(r"(?:-| and | & )[A-Z][\w'’]+")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
 _FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
@@ -131,7 +131,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
 
     def consider(s: int, e: int, source: str) -> None:
         s, e = _strip_article(text, s, e)
-        # "Kara-Suu": the tagger may end the name at its hyphen ("Kara" is a town in Togo)
+        # "Kara-Suu", "Sistan and Baluchestan": the tagger may end the name at its hyphen or "and" ("Kara" is a
+        # town in Togo)
         joined = _HYPHEN_TAIL.match(text, e)
         if joined and index.lookup(text[s:joined.end()]):
             e = joined.end()
