@@ -135,13 +135,3 @@ def test_a_total_over_a_period_is_an_aggregate_and_its_fighting_an_event(extract
     assert [(c.outcome, c.group, c.low) for a in ex.aggregates for c in a.casualties] == [("killed", "civilian", 41)]
     assert [e.sub_type for e in ex.events] == ["Shelling/artillery/missile attack"] and not ex.events[0].casualties
 
-
-@pytest.mark.slow
-def test_a_place_a_later_sentence_gives_for_the_event(extractor) -> None:  # type: ignore[no-untyped-def]
-    from incidex.domain.document import RawDocument
-
-    text = ("A suicide car bomb attack on a bus carrying Iranian revolutionary guard soldiers killed 27 soldiers. "
-            "Jaish al Adl took responsibility for the attack, which took place in the Sistan and Baluchestan "
-            "province.")
-    ex = extractor.extract(RawDocument(text=text, origin="test"))
-    assert [[loc.name for loc in e.locations] for e in ex.events] == [["Sistan and Baluchestan"]]

@@ -460,6 +460,11 @@ class Extractor:
 
         cand = places_in(cs, ce) or places_in(ss, se)
         fine = [p for p in cand if not p.is_country]
+        # "the Turbat area of Balochistan": the region that holds a town named with it is no place of its own
+        towns = {(p.location.country_code, p.location.admin1) for p in fine
+                 if p.location is not None and p.location.feature not in ("region", "district")}
+        fine = [p for p in fine if not (p.location is not None and p.location.feature == "region"
+                                        and (p.location.country_code, p.location.admin1) in towns)] or fine
         locs: list[Location] = []
         if fine:
             seen: set[str] = set()

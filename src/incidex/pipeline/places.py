@@ -163,8 +163,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
     for m in _CUE_NAME.finditer(text):
         g = "n" if m.group("n") else ("m" if m.group("m") else "k")
         consider(m.start(g), m.end(g), "cue")
-    # title-case words the gazetteer knows in a focus country, or large cities anywhere
-    # (recovers NER misses such as "the University of Karachi's")
+    # title-case words the gazetteer knows in a focus country or in a region the text names, or large cities
+    # anywhere (recovers NER misses such as "the University of Karachi's")
     for m in _TITLE.finditer(text):
         poss = _POSSESSIVE.search(m.group(0))
         if poss:  # "Karachi's Confucius Institute", "Myanmar's Mandalay": the possessor and the name after it
@@ -180,7 +180,10 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
                 continue  # sentence-initial capitals say nothing
             cands = index.lookup(text[ts:te])
             if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
-                             or (c.feature == "city" and c.population >= 200_000) for c in cands):
+                             or (c.feature == "city" and c.population >= 200_000)
+                             # "the Turbat area of Balochistan": a town of a region the text names
+                             or (c.admin1 and c.feature not in _AREAS and c.population >= 1000
+                                 and c.admin1 in text and c.admin1 != text[ts:te]) for c in cands):
                 consider(ts, te, "title")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
