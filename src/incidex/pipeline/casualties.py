@@ -171,15 +171,16 @@ _ONE_VERBS = {
               r"assassinated|lynched|hacked to death",
     "injured": r"injure|injures|injured|injuring|wound|wounds|wounded|wounding",
 }
-_ONE_AFTER_VERB = {o: re.compile(rf"\b(?:{v})\s+(?:(?:a|an|the|his|her|their|its)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\b"
-                                  rf"(?!['’]s\b)", re.I) for o, v in _ONE_VERBS.items()}
+_ONE_VERB = re.compile(rf"\b(?:(?P<killed>{_ONE_VERBS['killed']})|(?P<injured>{_ONE_VERBS['injured']}))\b", re.I)
+# the victim right after the verb ("kill Hindu priest", "killing the driver"), anchored where the verb ends
+_ONE_AFTER = re.compile(rf"\s+(?:(?:a|an|the|his|her|their|its)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\b(?!['’]s\b)", re.I)
 _ONE_AND = re.compile(rf"\s+and\s+(?:a|an|the|his|her|their)\s+{_ONE_ADJ}(?P<n>{_ONE_NOUN})\b(?!['’]s\b)", re.I)
-# "writer shot dead", "a soldier was wounded": the noun is the victim only when no object follows the verb
-_ONE_BEFORE_VERB = {o: re.compile(rf"\b(?:(?:a|an|one|another)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\s+"
-                                   rf"(?:was\s+|has been\s+|had been\s+|is\s+)?(?:{v})\b"
-                                   rf"(?=\s*(?:$|[,.;:]|(?:in|at|by|on|near|after|during|when|as|while|and|outside|"
-                                   rf"inside|overnight|yesterday|today|early|late|last|this)\b))", re.I)
-                    for o, v in _ONE_VERBS.items()}
+# "writer shot dead", "a soldier was wounded": the victim right before the verb (searched in the 60 characters
+# before it), when no object follows the verb
+_ONE_BEFORE = re.compile(rf"\b(?:(?:a|an|one|another)\s+)?{_ONE_ADJ}(?P<n>{_ONE_NOUN})\s+"
+                         rf"(?:was\s+|has been\s+|had been\s+|is\s+)?$", re.I)
+_NO_OBJECT = re.compile(r"\s*(?:$|[,.;:]|(?:in|at|by|on|near|after|during|when|as|while|and|outside|inside|"
+                        r"overnight|yesterday|today|early|late|last|this)\b)", re.I)
 # the singular nouns of the armed (the group "military", as MILITARY's plurals)
 _ONE_ARMED = frozenset({"policeman", "policewoman", "police officer", "officer", "soldier", "guard", "bomber",
                         "attacker", "gunman", "assailant", "militant", "fighter", "rebel", "insurgent", "commander",
@@ -193,16 +194,22 @@ def _singular_victims(sent: str, start: int, found: list[CasualtyMention]) -> li
     spans = [(c.start - start, c.end - start) for c in found]
     prev_group = found[-1].group if found else "unknown"
     hits: list[tuple[int, int, str, str]] = []  # (start, end, outcome, noun)
-    for outcome in _ONE_VERBS:
-        for pat in (_ONE_AFTER_VERB[outcome], _ONE_BEFORE_VERB[outcome]):
-            for m in pat.finditer(sent):
-                hits.append((m.start(), m.end(), outcome, m.group("n")))
-                # "killing the driver and a civilian": a second victim joined to the object
-                more = _ONE_AND.match(sent, m.end()) if pat is _ONE_AFTER_VERB[outcome] else None
-                if more:
-                    hits.append((more.start("n"), more.end(), outcome, more.group("n")))
-    for m in _ANOTHER.finditer(sent):
-        hits.append((m.start(), m.end(), "killed" if m.group("v").lower() == "killed" else "injured", ""))
+    for v in _ONE_VERB.finditer(sent):
+        outcome = "killed" if v.group("killed") else "injured"
+        after = _ONE_AFTER.match(sent, v.end())
+        if after:
+            hits.append((v.start(), after.end(), outcome, after.group("n")))
+            # "killing the driver and a civilian": a second victim joined to the object
+            more = _ONE_AND.match(sent, after.end())
+            if more:
+                hits.append((more.start("n"), more.end(), outcome, more.group("n")))
+        elif _NO_OBJECT.match(sent, v.end()):
+            before = _ONE_BEFORE.search(sent, max(0, v.start() - 60), v.start())
+            if before:
+                hits.append((before.start(), v.end(), outcome, before.group("n")))
+    if "nother" in sent or "one more" in sent.lower():
+        for m in _ANOTHER.finditer(sent):
+            hits.append((m.start(), m.end(), "killed" if m.group("v").lower() == "killed" else "injured", ""))
     taken: list[tuple[int, int]] = []
     for s, e, outcome, noun in sorted(hits):
         if any(a < e and s < b for a, b in spans + taken):
