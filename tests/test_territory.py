@@ -34,3 +34,15 @@ def test_the_classifier_follows_the_taking_side_and_the_demonstration_precedence
         "Security forces shot dead three demonstrators after the crowd torched a police station.",
     ])]
     assert got == ["Non-state actor overtakes territory", "Government regains territory", "Violent demonstration"]
+
+
+@pytest.mark.slow
+def test_an_attack_on_soldiers_or_their_posts_is_a_battle() -> None:
+    from incidex.pipeline.classify import classify_many
+
+    got = [c.sub_type for c in classify_many([
+        "Two police officers were killed when gunmen fired on their checkpoint in Badakhshan on Wednesday night.",
+        "Gunmen on motorbikes attacked the military base in Boulkessi, killing 12 soldiers.",
+        "Gunmen attacked a village near Boulkessi, killing 12 civilians.",
+    ])]
+    assert got == ["Armed clash", "Armed clash", "Attack"]

@@ -322,6 +322,9 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
             # the codebook's order among demonstrations, where a full cue of a higher one fired
             higher = _DEMONSTRATIONS[:_DEMONSTRATIONS.index(best)]
             best = next((t for t in higher if cs.get(t, 0.0) >= _FULL_CUE.get(t, math.inf)), best)
+        if best == "Attack" and _ARMED_TARGET.search(texts[i]) and not _CIVILIAN_VICTIMS.search(texts[i]):
+            # the codebook's Attack is on civilians; on soldiers, police or their posts it is a battle
+            best = "Armed clash"
         if best in _BY_SIDE.values():
             # the codebook's test is who takes control, which the models barely see (pipeline/territory.py)
             side = taking_side(texts[i])
@@ -338,6 +341,17 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
 _DEMONSTRATIONS = ("Violent demonstration", "Excessive force against protesters", "Protest with intervention",
                    "Peaceful protest")
 _FULL_CUE = {"Violent demonstration": 4.0, "Excessive force against protesters": 4.0}
+# what an attack on armed forces looks like: their posts, convoys and patrols, or soldiers and police as its victims
+_ARMED_TARGET = re.compile(
+    r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s)?|storm(?:ed|s)?|fired on|opened fire on|"
+    r"overran)\b[^.;]{0,60}?\b(?:military|army|police|security|border|paramilitary|frontier corps|checkpoint)"
+    r"(?: \w+)? (?:base|post|outpost|camp|barracks|checkpoint|station|patrol|convoy|positions?|personnel)s?\b"
+    r"|\b(?:soldiers|troops|policemen|police officers|security personnel|security forces|personnel|border guards|"
+    r"servicemen|gendarmes|(?:frontier|police) corps)\b[^.;]{0,40}\b(?:killed|wounded|injured|ambushed|attacked|"
+    r"were shot)\b", re.I)
+_CIVILIAN_VICTIMS = re.compile(r"\b(?:civilians?|villagers?|residents?|worshippers?|passengers?|students?|children|"
+                               r"women|farmers?|shoppers?|pilgrims?|tourists?|families|bystanders|protesters?)\b",
+                               re.I)
 _BY_SIDE = {"state": "Government regains territory", "non_state": "Non-state actor overtakes territory"}
 
 
