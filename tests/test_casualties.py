@@ -135,3 +135,19 @@ def test_a_total_over_a_period_is_an_aggregate_and_its_fighting_an_event(extract
     assert [(c.outcome, c.group, c.low) for a in ex.aggregates for c in a.casualties] == [("killed", "civilian", 41)]
     assert [e.sub_type for e in ex.events] == ["Shelling/artillery/missile attack"] and not ex.events[0].casualties
 
+
+
+def test_a_list_of_figures_hostages_executed_and_the_same_victim_told_twice() -> None:
+    from incidex.pipeline.casualties import find_casualties
+
+    def got(t: str) -> list[tuple[str, int | None, str]]:
+        return [(c.outcome, c.low, c.group) for c in find_casualties(t, 0, len(t))]
+
+    # ", and" before a figure continues the list; "dozens of hostages" are civilians
+    assert got("At least 22 civilians, 2 police officers, and 5 attackers were killed in shoot outs and dozens "
+               "of hostages were taken.") == [("killed", 22, "civilian"), ("killed", 2, "military"),
+                                              ("killed", 5, "military"), ("captured", 24, "civilian")]
+    assert got("Twelve hostages were executed and 42 more people were kidnapped.") == [
+        ("killed", 12, "civilian"), ("captured", 42, "unknown")]
+    assert got("Writer shot dead in Dhaka; jihadist group claims killing secular writer") == [
+        ("killed", 1, "civilian")]

@@ -129,7 +129,11 @@ def figure(num: str, qual: str | None) -> tuple[int | None, int | None, int | No
     return value, value, value, "exact"
 
 
-_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|whereas|but|and|as|after|before|when)\b|\.\s|\s+while\s+|\s+whereas\s+|\s+but\s+")
+_CAPTIVE_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:hostages?|prisoners?|captives?)\b", re.I)
+# ", and" ends a clause, but not in a list of figures ("22 civilians, 2 police officers, and 5 attackers were killed")
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|whereas|but|and(?!\s+(?:at least\s+|about\s+|some\s+|more than\s+)?"
+                         r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozens)\b)|as|after|before|when)\b|"
+                         r"\.\s|\s+while\s+|\s+whereas\s+|\s+but\s+")
 
 
 def _group_of(window: str) -> tuple[str, str | None, int]:
@@ -144,7 +148,7 @@ def _group_of(window: str) -> tuple[str, str | None, int]:
     gap = window[: m.start()]
     # "dozens of Rohingya", "45 of the villagers" are fine; a verb or a place preposition is not
     if re.search(r"\b(?:were|was|have|has|had|are|is|been|killed|wounded|injured|died|in|at|by|from|on)\b", gap, re.I) \
-            or re.search(r"\bof\b(?!\s+(?:the\s+|them\s+)?[A-Za-z]+\s*$)", gap):
+            or re.search(r"\bof\b", re.sub(r"\bof\s+(?:(?:the|them)\s+)?(?:[A-Za-z]+\s+)?$", "", gap)):
         return "unknown", None, -1
     noun = m.group(0)
     if m is m_m:
@@ -211,9 +215,13 @@ def _singular_victims(sent: str, start: int, found: list[CasualtyMention]) -> li
         for m in _ANOTHER.finditer(sent):
             hits.append((m.start(), m.end(), "killed" if m.group("v").lower() == "killed" else "injured", ""))
     taken: list[tuple[int, int]] = []
+    told: set[tuple[str, str]] = set()
     for s, e, outcome, noun in sorted(hits):
         if any(a < e and s < b for a, b in spans + taken):
             continue
+        if noun and (outcome, noun.lower()) in told:
+            continue  # "writer shot dead; ... claims killing secular writer": the same victim told again
+        told.add((outcome, noun.lower()))
         taken.append((s, e))
         if not noun:
             group = prev_group  # "another": the group of the figure before it
@@ -274,6 +282,9 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         hits = [(mm.start(), name) for name, pat in OUTCOMES if (mm := pat.search(clause_after[:120]))]
         if hits and outcome is None:
             outcome = min(hits)[1]
+            # "12 hostages were executed": the captives' noun, then what was done to them
+            if outcome == "captured" and _CAPTIVE_NOUN.match(clause_after) and any(n == "killed" for _, n in hits):
+                outcome = "killed"
         if outcome is None:
             tail = re.split(r"[,;]", before)[-1]
             for name, pat in OUTCOMES:
