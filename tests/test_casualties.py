@@ -151,3 +151,14 @@ def test_a_list_of_figures_hostages_executed_and_the_same_victim_told_twice() ->
         ("killed", 12, "civilian"), ("captured", 42, "unknown")]
     assert got("Writer shot dead in Dhaka; jihadist group claims killing secular writer") == [
         ("killed", 1, "civilian")]
+
+
+@pytest.mark.slow
+def test_a_figure_restated_for_one_event_is_one_claim(extractor) -> None:  # type: ignore[no-untyped-def]
+    from incidex.domain.document import RawDocument
+
+    ex = extractor.extract(RawDocument(
+        text="A bomb exploded at the market in Dhaka on Sunday, killing 20 civilians. Police said 20 civilians "
+             "were killed in the blast.", origin="test"))
+    cas = [(c.outcome, c.group, c.low) for e in ex.events for c in e.casualties]
+    assert cas == [("killed", "civilian", 20)]

@@ -64,6 +64,20 @@ _TOLD_LATER = re.compile(r"\b(?:took place|takes place|occurred|happened|was car
 AGGREGATE_EVENT_CUE = 3.0
 
 
+def _told_once(e: Event) -> Event:
+    """One figure restated for the same event ("20 foreigners killed ...; 20 foreigners killed in hostage
+    carnage": two headlines of one incident) is one casualty claim: identical outcome, group and figures
+    from the same claimant are kept once."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for c in e.casualties:
+        key = (c.outcome, c.group, c.party, c.low, c.best, c.high, c.qualifier, c.claimed_by)
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    return e if len(kept) == len(e.casualties) else e.model_copy(update={"casualties": kept})
+
+
 def _victims_are_civilians(e: Event) -> Event:
     """In violence against civilians the codebook's victims are civilians: "45 people were killed" in such an
     event counts them as civilians (a figure with its own group noun keeps it: "two attackers")."""
@@ -375,7 +389,7 @@ class Extractor:
                 if ini:
                     prev_initiator = (ini, self._paragraph(text, ss))
             events.extend(made)
-        events = [_victims_are_civilians(e) for e in _merge_coreferent(events, text)]
+        events = [_told_once(_victims_are_civilians(e)) for e in _merge_coreferent(events, text)]
         if not text.strip():
             warnings = warnings or ["the document is empty; no events extracted"]
         return Extraction(document=info, events=events, aggregates=aggregates, legal_references=legal,
