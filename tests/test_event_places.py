@@ -25,3 +25,13 @@ def test_a_place_a_later_sentence_gives_for_the_event(extractor) -> None:  # typ
             "Jaish al Adl took responsibility for the attack, which took place in the Sistan and Baluchestan "
             "province.")
     assert _places(extractor, text) == [["Sistan and Baluchestan"]]
+
+
+def test_figures_before_the_places_of_their_clause_are_kept(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Nine paramilitary troopers were killed and about 10 others wounded after rebels targeted their vehicle "
+            "with an improvised explosive device in Sukma district of the Central Indian state of Chhattisgarh.")
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    cas = [(c.outcome, c.low) for e in ex.events for c in e.casualties]
+    assert ("killed", 9) in cas and ("injured", 10) in cas
+    # the district named with its state is the place, not one event at each
+    assert [[loc.name for loc in e.locations] for e in ex.events] == [["Sukma (district)"]]

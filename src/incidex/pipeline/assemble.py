@@ -474,9 +474,10 @@ class Extractor:
 
         cand = places_in(cs, ce) or places_in(ss, se)
         fine = [p for p in cand if not p.is_country]
-        # "the Turbat area of Balochistan": the region that holds a town named with it is no place of its own
+        # "the Turbat area of Balochistan", "Sukma district of Chhattisgarh": the region that holds a town or district
+        # named with it is no place of its own
         towns = {(p.location.country_code, p.location.admin1) for p in fine
-                 if p.location is not None and p.location.feature not in ("region", "district")}
+                 if p.location is not None and p.location.feature != "region"}
         fine = [p for p in fine if not (p.location is not None and p.location.feature == "region"
                                         and (p.location.country_code, p.location.admin1) in towns)] or fine
         locs: list[Location] = []
@@ -572,7 +573,7 @@ class Extractor:
         per_place: list[Location | None] = list(locs) if locs else [None]
         for i, loc in enumerate(per_place):
             cas = [self._casualty(text, c, claimed_by) for c in clause_cas
-                   if len(per_place) == 1 or self._nearest_place(c, mentions, loc)]
+                   if len(per_place) == 1 or self._nearest_place(c, per_place, loc)]
             summary = ev.summary(
                 _neutral(claimed_by), certainty, sub,
                 _neutral(initiator.normalized) if initiator else None,
@@ -589,12 +590,14 @@ class Extractor:
         return out
 
     @staticmethod
-    def _nearest_place(c: CasualtyMention, mentions: _ByStart[PlaceMention], loc: Location | None) -> bool:
-        """Is ``loc`` the place named nearest before the casualty figure?"""
+    def _nearest_place(c: CasualtyMention, locs: list[Location | None], loc: Location | None) -> bool:
+        """Is ``loc`` the place of the clause named nearest before the casualty figure (the clause's first place
+        when the figure comes before them all: "Nine troopers were killed ... in Sukma district")?"""
         if loc is None or loc.span is None:
             return False
-        nearest = next((p for p in mentions.before(c.start + 1) if p.location is not None), None)
-        return nearest is not None and nearest.start == loc.span.start
+        starts = [x.span.start for x in locs if x is not None and x.span is not None]
+        before = [s for s in starts if s <= c.start]
+        return loc.span.start == (max(before) if before else min(starts))
 
     def _casualty(self, text: str, c: CasualtyMention, claimed_by: str) -> Casualty:
         party = None
