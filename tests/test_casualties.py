@@ -162,3 +162,17 @@ def test_a_figure_restated_for_one_event_is_one_claim(extractor) -> None:  # typ
              "were killed in the blast.", origin="test"))
     cas = [(c.outcome, c.group, c.low) for e in ex.events for c in e.casualties]
     assert cas == [("killed", "civilian", 20)]
+
+
+def test_a_figure_with_its_sub_count_and_dozens_counted() -> None:
+    from incidex.pipeline.casualties import find_casualties
+
+    def got(t: str) -> list[tuple[str, int | None, str]]:
+        return [(c.outcome, c.low, c.qualifier) for c in find_casualties(t, 0, len(t))]
+
+    # the sub-count is not a figure of its own, but the verb after it is the figure's
+    assert got("At least 80 people including 79 children were kidnapped from a school.") == [
+        ("captured", 80, "at_least")]
+    assert got("The rocket landed in the arrivals hall, injuring over 2 dozen civilians.") == [
+        ("injured", 25, "more_than")]
+    assert got("Two dozen people were killed.") == [("killed", 24, "exact")]

@@ -20,7 +20,7 @@ UNITS = {
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 # vague amounts: (low, qualifier)
 VAGUE = {
     "dozens": (24, "several"), "scores": (40, "several"), "hundreds": (200, "several"),
@@ -29,8 +29,8 @@ VAGUE = {
     "tens of thousands": (20000, "several"), "a dozen": (12, "about"), "dozen": (12, "about"),
     "a couple of": (2, "about"), "a handful of": (3, "several"),
 }
-_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:hundred|thousand|million))?(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)?|hundred|thousand)"
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:thousand|million))?"
+_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:dozen|hundred|thousand|million))?(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)?|hundred|thousand)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:dozen|thousand|million))?"
 _VAGUE = "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
 _QUAL = r"(?P<qual>more than|over|in excess of|upwards of|at least|no fewer than|no less than|a minimum of|about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|up to|as many as|fewer than|less than|close to)"
 NUMBER = re.compile(
@@ -99,7 +99,7 @@ def parse_number(num: str) -> tuple[int | None, str]:
     low = num.lower().strip()
     if low in VAGUE:
         return VAGUE[low]
-    m = re.match(r"^([\d,]+(?:\.\d+)?)\s*(thousand|million)?$", low)
+    m = re.match(r"^([\d,]+(?:\.\d+)?)\s*(dozen|thousand|million)?$", low)
     if m:
         val = float(m.group(1).replace(",", ""))
         if m.group(2):
@@ -262,7 +262,8 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         if i + 1 < len(matches):
             nxt = sent[m.end():matches[i + 1].start()]
             # "32 people and 3 suicide bombers were killed": a coordinated figure shares the verb
-            if not re.search(r"(?:,|\band)\s*$", nxt) or any(p.search(nxt) for _, p in OUTCOMES):
+            # "80 people including 79 children were kidnapped": the sub-count shares the verb too
+            if not re.search(r"(?:,|\band|\bincluding|\bamong them)\s*$", nxt) or any(p.search(nxt) for _, p in OUTCOMES):
                 after = nxt
         # the clause around the figure: up to the next clause break after the number
         cut = _CLAUSE_END.search(after)
