@@ -176,3 +176,6 @@ def test_a_figure_with_its_sub_count_and_dozens_counted() -> None:
     assert got("The rocket landed in the arrivals hall, injuring over 2 dozen civilians.") == [
         ("injured", 25, "more_than")]
     assert got("Two dozen people were killed.") == [("killed", 24, "exact")]
+    assert got("Five policemen among 40 killed in clashes after the verdict") == [("killed", 5, "exact"),
+                                                                               ("killed", 40, "exact")]
+    assert got("Burma: Military Massacres Dozens in Rohingya Village") == [("killed", 24, "several")]

@@ -48,7 +48,8 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
 # a headline's present tense ("Blasts kill one, wound dozens", "Police kill nine militants"): counted only right
 # before its figure, so that "a gunshot wound" or "the kill" is no outcome
 HEADLINE_VERBS: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(r"\bkill\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|nearly\s+)?$", re.I)),
+    ("killed", re.compile(r"\b(?:kill|massacre|massacres)\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|"
+                          r"nearly\s+)?$", re.I)),
     ("injured", re.compile(r"\b(?:wound|wounds|injure|injures)\s+(?:at least\s+|more than\s+|about\s+|some\s+|"
                            r"over\s+|nearly\s+)?$", re.I)),
 ]
@@ -262,8 +263,9 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         if i + 1 < len(matches):
             nxt = sent[m.end():matches[i + 1].start()]
             # "32 people and 3 suicide bombers were killed": a coordinated figure shares the verb
-            # "80 people including 79 children were kidnapped": the sub-count shares the verb too
-            if not re.search(r"(?:,|\band|\bincluding|\bamong them)\s*$", nxt) or any(p.search(nxt) for _, p in OUTCOMES):
+            # "80 people including 79 children were kidnapped", "Five policemen among 40 killed": a sub-count and
+            # its whole share the verb
+            if not re.search(r"(?:,|\band|\bincluding|\bamong(?: them)?)\s*$", nxt) or any(p.search(nxt) for _, p in OUTCOMES):
                 after = nxt
         # the clause around the figure: up to the next clause break after the number
         cut = _CLAUSE_END.search(after)
@@ -298,7 +300,9 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         adj = re.match(r"\s+([A-Z][a-z]+(?:i|ian|ese|an|ish|ic|ni))\s", after)
         if adj:
             party = adj.group(1)
-        if noun is None and prev_group is not None and not re.match(r"\s+(?:people|persons?)\b", after):
+        # "Five policemen among 40 killed": the whole is not of its part's group
+        if noun is None and prev_group is not None and not re.match(r"\s+(?:people|persons?)\b", after) \
+                and not re.search(r"\bamong\s+$", before):
             group, party = prev_group, party or prev_party
         if noun is None and outcome == "displaced":
             group = "civilian"
