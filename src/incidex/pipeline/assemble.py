@@ -59,8 +59,8 @@ _TOLD_LATER = re.compile(r"\b(?:took place|takes place|occurred|happened|was car
                          r"(?:the|this|both) (?:attacks?|bombings?|blasts?|explosions?|shootings?|incidents?|"
                          r"ambush|raids?|strikes?|clashes|fighting))\b", re.I)
 # the cue weight from which a sentence whose figures are a total still tells of an event (an armed clash, a
-# shelling): the event is made without the figures (development gold: 2.0 and 3.0 gave event F1 0.654, 4.0 and
-# never 0.649)
+# shelling): the event is made without the figures (development gold: 2.0 and 3.0 gave event F1 0.654; 4.0, and
+# making no such event at all, 0.649)
 AGGREGATE_EVENT_CUE = 3.0
 
 
