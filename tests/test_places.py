@@ -361,3 +361,13 @@ def test_a_name_the_tagger_ends_at_its_hyphen_is_joined_again() -> None:
     s = text.index("Kara")
     ann = AnnotatedText(text, ((0, len(text)),), (Entity(s, s + 4, "PERSON", "Kara"),))
     assert [m.written for m in find_mentions(ann, gaz, set())] == ["Kara-Suu"]
+
+
+def test_a_facility_named_after_its_town_is_the_town() -> None:
+    from incidex.pipeline.annotate import AnnotatedText, Entity
+
+    gaz = FakeGazetteer([FakeCandidate("t:abha", "Abha", "SA", "Asir", None, 18.22, 42.51, "city", 210_000)])
+    text = "A rocket landed in the arrivals hall of the Abha International Airport, injuring civilians."
+    s = text.index("Abha")
+    ann = AnnotatedText(text, ((0, len(text)),), (Entity(s, text.index(","), "FAC", "x"),))
+    assert [m.written for m in find_mentions(ann, gaz, set())] == ["Abha"]

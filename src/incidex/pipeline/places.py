@@ -60,7 +60,9 @@ _CUE_NAME = re.compile(
 )
 _TRAILING_NOUNS = re.compile(
     r"(.+?)(?:\s+(?:market|bazaar|area|town|city|village|camp|bridge|road|highway|checkpoint|border|crossing|"
-    r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction))+$"
+    r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction|"
+    # written in capitals as part of a facility's name: "Abha International Airport", "Bagram Air Base"
+    r"(?i:international airport|airport|air ?base|military base|prison|stadium)))+$"
 )
 _POSSESSIVE = re.compile(r"['’]s ")
 _HYPHEN_TAIL = re.compile(r"(?:-| and | & )[A-Z][\w'’]+")
