@@ -80,6 +80,8 @@ def test_war_totals_are_aggregates_not_event_casualties(seed):
             ("injured", "military", 1001), ("missing", "military", 6)} <= figures
     event_figs = {c.low for e in seed.events for c in e.casualties}
     assert not event_figs & {94, 401, 2908, 1001, 6}
+    # and the totals' sentences are no evidence of an event (the ceasefire's, before them)
+    assert not any("44-day war" in sp.quote for e in seed.events for sp in e.evidence)
 
 
 def test_legal_references(seed):

@@ -374,8 +374,11 @@ class Extractor:
             violent_cas = any(c.outcome in ("killed", "injured") for c in clause_cas)
             if not (cls.any_cue >= 2.0 or (cls.score >= 0.45 and cls.any_cue >= 1.0) or (violent_cas and cls.score >= VIOLENT_CLAUSE_SCORE)):
                 continue
-            # a clause with no place and no date of its own continues the event before it
+            # a clause with no place and no date of its own continues the event before it; a total's sentence
+            # never does ("As a result of the 44-day war, 94 civilians were killed" is no part of the ceasefire)
             if near_last and not own_place and not own_date:
+                if in_total:
+                    continue
                 self._continue_event(events, text, ss, se, sub, clause_cas)
                 continue
             if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:
