@@ -46,3 +46,15 @@ def test_an_attack_on_soldiers_or_their_posts_is_a_battle() -> None:
         "Gunmen attacked a village near Boulkessi, killing 12 civilians.",
     ])]
     assert got == ["Armed clash", "Armed clash", "Attack"]
+
+
+def test_strikes_and_the_words_that_look_like_interventions() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    assert cue_scores("Dock workers in Mombasa downed tools outside the port gates.") == {"Peaceful protest": 2.5}
+    assert cue_scores("Air defences downed two drones.") == {"Disrupted weapons use": 4.0}
+    # a crowd that disperses by itself, a detained leader's supporters: no intervention, no arrest
+    assert "Protest with intervention" not in cue_scores("Activists laid flowers before dispersing, witnesses said.")
+    assert "Arrests" not in cue_scores("Supporters of a detained opposition figure gathered outside the court.")
+    assert "Arrests" not in cue_scores("A crowd gathered, demanding the arrest of a local leader.")
+    assert cue_scores("Police dispersed the crowd with tear gas.") == {"Protest with intervention": 3.5}

@@ -88,7 +88,10 @@ _NOT_CUES = re.compile(
     r"(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:\w+\s+){0,2}"
     r"(?:arrested|detained|apprehended|taken\s+into\s+custody|charged|sentenced|convicted)"
     r"|\b(?:arrested|detained|apprehended)\s+(?:the\s+|a\s+|an\s+|two\s+|\d+\s+)?(?:\w+\s+)?"
-    r"(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n)\b", re.I)
+    r"(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n)\b"
+    # "a detained opposition figure", "demanding the release of" or "the arrest of" someone is no arrest made
+    r"|\b(?:a|an|the|of|for|with)\s+(?:recently\s+)?detained\s+(?!by\b)[a-z]+"
+    r"|\bdemand\w*\s+(?:the\s+)?(?:immediate\s+)?(?:release|arrest)\s+of\b", re.I)
 
 
 @lru_cache(maxsize=1)
