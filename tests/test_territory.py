@@ -58,3 +58,14 @@ def test_strikes_and_the_words_that_look_like_interventions() -> None:
     assert "Arrests" not in cue_scores("Supporters of a detained opposition figure gathered outside the court.")
     assert "Arrests" not in cue_scores("A crowd gathered, demanding the arrest of a local leader.")
     assert cue_scores("Police dispersed the crowd with tear gas.") == {"Protest with intervention": 3.5}
+
+
+def test_protest_cues_for_lethal_force_arrests_at_a_protest_and_protesters_destroying() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    assert cue_scores("Police shot dead six people who had gathered in the square to demand early elections."
+                      ).get("Excessive force against protesters", 0) >= 4.0
+    assert cue_scores("Police arrested 40 activists who had glued themselves to a road in Westminster."
+                      ).get("Protest with intervention", 0) >= 3.5
+    assert cue_scores("Residents protesting power cuts in Orangi town blocked a main road and vandalised an office."
+                      ).get("Violent demonstration", 0) >= 4.0
