@@ -58,6 +58,9 @@ def test_strikes_and_the_words_that_look_like_interventions() -> None:
     assert "Arrests" not in cue_scores("Supporters of a detained opposition figure gathered outside the court.")
     assert "Arrests" not in cue_scores("A crowd gathered, demanding the arrest of a local leader.")
     assert cue_scores("Police dispersed the crowd with tear gas.") == {"Protest with intervention": 3.5}
+    # people seized are no territory taken
+    assert "Non-state actor overtakes territory" not in cue_scores("JNIM fighters seized 15 people on the road.")
+    assert cue_scores("Rebels seized the town of Tessit.").get("Non-state actor overtakes territory", 0) >= 3.5
 
 
 def test_protest_cues_for_lethal_force_arrests_at_a_protest_and_protesters_destroying() -> None:

@@ -91,7 +91,12 @@ _NOT_CUES = re.compile(
     r"(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n)\b"
     # "a detained opposition figure", "demanding the release of" or "the arrest of" someone is no arrest made
     r"|\b(?:a|an|the|of|for|with)\s+(?:recently\s+)?detained\s+(?!by\b)[a-z]+"
-    r"|\bdemand\w*\s+(?:the\s+)?(?:immediate\s+)?(?:release|arrest)\s+of\b", re.I)
+    r"|\bdemand\w*\s+(?:the\s+)?(?:immediate\s+)?(?:release|arrest)\s+of\b"
+    # people seized are abducted, not territory taken ("JNIM fighters seized 15 people", "seized one of its
+    # employees")
+    r"|\b(?:seized|captured)\s+(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|hundreds|"
+    r"several)\s+(?:of\s+(?:its|their|the)\s+)?)?(?:people|persons|civilians|women|children|employees|staff|"
+    r"workers|passengers|hostages|students|villagers|aid workers)\b", re.I)
 
 
 @lru_cache(maxsize=1)
