@@ -29,7 +29,11 @@ VAGUE = {
     "tens of thousands": (20000, "several"), "a dozen": (12, "about"), "dozen": (12, "about"),
     "a couple of": (2, "about"), "a handful of": (3, "several"),
 }
-_WORDNUM = r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+(?:dozen|hundred|thousand|million))?(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)?|hundred|thousand)"
+# the number words of UNITS and TENS ("a"/"an" aside), in the order the figures are written
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONE_TO_NINE = "one|two|three|four|five|six|seven|eight|nine"
+_WORDNUM = (rf"(?:(?:a|an|{_NUMBER_WORDS})(?:[- ](?:{_ONE_TO_NINE}))?(?:\s+(?:dozen|hundred|thousand|million))?"
+            rf"(?:\s+and\s+(?:{_NUMBER_WORDS})(?:[- ](?:{_ONE_TO_NINE}))?)?|hundred|thousand)")
 _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s*(?:dozen|thousand|million))?"
 _VAGUE = "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
 _QUAL = r"(?P<qual>more than|over|in excess of|upwards of|at least|no fewer than|no less than|a minimum of|about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|up to|as many as|fewer than|less than|close to)"
@@ -45,15 +49,17 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("detained", re.compile(r"\b(?:detained|arrested|detaining|arresting|in custody|rounded up)\b", re.I)),
     ("displaced", re.compile(r"\b(?:displaced|fled their homes|forced to flee|refugees|evacuated|homeless)\b", re.I)),
 ]
-# a headline's present tense ("Blasts kill one, wound dozens", "Police kill nine militants"): counted only right
-# before its figure, so that "a gunshot wound" or "the kill" is no outcome
-HEADLINE_VERBS: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(r"\b(?:kill|massacre|massacres)\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|"
-                          r"nearly\s+)?$", re.I)),
-    ("injured", re.compile(r"\b(?:wound|wounds|injure|injures)\s+(?:at least\s+|more than\s+|about\s+|some\s+|"
-                           r"over\s+|nearly\s+)?$", re.I)),
+# what may stand between a verb and its figure ("killing at least 3")
+_QUAL_BEFORE = r"(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|nearly\s+)?$"
+# a verb right before a figure gives its outcome ("killing 3 and injuring 11", "killed 31 people"): the outcome
+# words, then a headline's present tense ("Blasts kill one, wound dozens", "Police kill nine militants"), which
+# counts only there, so that "a gunshot wound" or "the kill" is no outcome
+_VERB_BEFORE_FIGURE: list[tuple[str, re.Pattern[str]]] = [
+    *((name, re.compile(rf"(?:{pat.pattern})\s+{_QUAL_BEFORE}", re.I)) for name, pat in OUTCOMES),
+    ("killed", re.compile(rf"\b(?:kill|massacre|massacres)\s+{_QUAL_BEFORE}", re.I)),
+    ("injured", re.compile(rf"\b(?:wound|wounds|injure|injures)\s+{_QUAL_BEFORE}", re.I)),
 ]
-CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|citizens?|nationals?|tourists?|Hindus?|Muslims?|Christians?|Buddhists?|Rohingyas?|Jews|Yazidis?|priests?|monks?|nuns?|imams?|clerics?|writers?|bloggers?|publishers?|activists?|engineers?|drivers?|hostages?|traders?|merchants?|vendors?|herders?|shepherds?|miners?|labou?rers?|civil servants?|officials?|politicians?|lawyers?|judges?|medics?|paramedics?|volunteers?|spectators?|fans?|customers?|diners?|churchgoers?|congregants?|devotees?|villagers?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen|foreigners?|expatriates?|diners?|hostages?)\b", re.I)
+CIVILIAN = re.compile(r"\b(?:civilians?|people|persons?|residents?|villagers?|children|child|women|woman|men|elderly|worshippers?|students?|pupils?|passengers?|protesters?|citizens?|nationals?|tourists?|Hindus?|Muslims?|Christians?|Buddhists?|Rohingyas?|Jews|Yazidis?|priests?|monks?|nuns?|imams?|clerics?|writers?|bloggers?|publishers?|activists?|engineers?|drivers?|hostages?|traders?|merchants?|vendors?|herders?|shepherds?|miners?|labou?rers?|civil servants?|officials?|politicians?|lawyers?|judges?|medics?|paramedics?|volunteers?|spectators?|fans?|customers?|diners?|churchgoers?|congregants?|devotees?|villagers?|demonstrators?|journalists?|farmers?|workers?|shoppers?|pilgrims?|teachers?|doctors?|nurses?|patients?|family|families|inhabitants|locals|bystanders|girls?|boys?|infants?|babies|refugees|migrants|members of the public|aid workers?|guests?|voters?|mourners?|fishermen|foreigners?|expatriates?)\b", re.I)
 MILITARY = re.compile(r"\b(?:soldiers?|troops?|servicem[ae]n|servicemembers?|military personnel|personnel|officers?|policem[ae]n|police officers?|police|gendarmes?|guards?|militants?|fighters?|rebels?|insurgents?|combatants?|militiam[ae]n|militia members?|jihadists?|attackers?|gunmen|terrorists?|(?:suicide )?bombers?|assailants?|perpetrators?|hijackers?|shooters?|paramilitar(?:y|ies)|commandos?|marines?|sailors?|pilots?|conscripts?|recruits?|mercenaries|security forces?|security personnel|members of the armed forces|army|cadets?)\b", re.I)
 # "people" is not a civilian claim on its own: ACLED and UCDP code it as unknown
 UNKNOWN_GROUP = re.compile(r"^(?:people|persons?|men|bodies)$", re.I)
@@ -161,12 +167,15 @@ def _group_of(window: str) -> tuple[str, str | None, int]:
 
 # One victim named by a singular noun, with no figure: "kill Hindu priest", "Landmine Kills Elderly Woman",
 # "writer shot dead in Dhaka", "a policeman was wounded", "One civilian killed and another injured".
-_ONE_NOUN = (r"(?:civilian|man|woman|child|boy|girl|baby|priest|monk|nun|imam|cleric|pastor|writer|blogger|publisher|"
-             r"journalist|reporter|photographer|activist|teacher|doctor|nurse|medic|aid worker|driver|farmer|"
-             r"herder|student|worker|villager|resident|shopkeeper|trader|businessman|politician|lawmaker|official|"
-             r"judge|lawyer|worshipper|pilgrim|tourist|policeman|policewoman|police officer|officer|soldier|guard|"
-             r"bomber|attacker|gunman|assailant|militant|fighter|rebel|insurgent|commander|serviceman|trooper|"
-             r"constable|jawan|peacekeeper)")
+# the singular nouns of the armed (the group "military", as MILITARY's plurals), then those of civilians
+_ONE_ARMED_NOUNS = ("policeman", "policewoman", "police officer", "officer", "soldier", "guard", "bomber",
+                    "attacker", "gunman", "assailant", "militant", "fighter", "rebel", "insurgent", "commander",
+                    "serviceman", "trooper", "constable", "jawan", "peacekeeper")
+_ONE_ARMED = frozenset(_ONE_ARMED_NOUNS)
+_ONE_NOUN = ("(?:civilian|man|woman|child|boy|girl|baby|priest|monk|nun|imam|cleric|pastor|writer|blogger|publisher|"
+             "journalist|reporter|photographer|activist|teacher|doctor|nurse|medic|aid worker|driver|farmer|"
+             "herder|student|worker|villager|resident|shopkeeper|trader|businessman|politician|lawmaker|official|"
+             "judge|lawyer|worshipper|pilgrim|tourist|" + "|".join(_ONE_ARMED_NOUNS) + ")")
 # up to three words before the noun, none of them a preposition, conjunction or verb ("killed by a soldier" is not
 # a soldier killed)
 _ONE_ADJ = (r"(?:(?!(?:by|in|at|on|near|from|with|as|after|and|or|was|were|is|are|when|while|to|for|of|who|that)\b)"
@@ -186,10 +195,6 @@ _ONE_BEFORE = re.compile(rf"\b(?:(?:a|an|one|another)\s+)?{_ONE_ADJ}(?P<n>{_ONE_
                          rf"(?:was\s+|has been\s+|had been\s+|is\s+)?$", re.I)
 _NO_OBJECT = re.compile(r"\s*(?:$|[,.;:]|(?:in|at|by|on|near|after|during|when|as|while|and|outside|inside|"
                         r"overnight|yesterday|today|early|late|last|this)\b)", re.I)
-# the singular nouns of the armed (the group "military", as MILITARY's plurals)
-_ONE_ARMED = frozenset({"policeman", "policewoman", "police officer", "officer", "soldier", "guard", "bomber",
-                        "attacker", "gunman", "assailant", "militant", "fighter", "rebel", "insurgent", "commander",
-                        "serviceman", "trooper", "constable", "jawan", "peacekeeper"})
 _ANOTHER = re.compile(r"\b(?:another|one more)\s+(?:was\s+|were\s+)?(?P<v>killed|injured|wounded)\b", re.I)
 
 
@@ -275,13 +280,7 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         # the outcome word nearest after the figure; else "killing 6 civilians", "left 5 dead"
         # "killing 3 and injuring 11", "killed 31 people": a verb right before the figure is its outcome
         just_before = before[-22:]
-        for name, pat in OUTCOMES:
-            if re.search(r"(?:" + pat.pattern + r")\s+(?:at least\s+|more than\s+|about\s+|some\s+|over\s+|nearly\s+)?$",
-                         just_before, re.I):
-                outcome = name
-                break
-        if outcome is None:
-            outcome = next((name for name, pat in HEADLINE_VERBS if pat.search(just_before)), None)
+        outcome = next((name for name, pat in _VERB_BEFORE_FIGURE if pat.search(just_before)), None)
         hits = [(mm.start(), name) for name, pat in OUTCOMES if (mm := pat.search(clause_after[:120]))]
         if hits and outcome is None:
             outcome = min(hits)[1]
