@@ -213,8 +213,7 @@ def region_points(index_path: Path, states: list[State] | None = None) -> dict[s
     big = [(lat, lon) for lat, lon in conn.execute(
         "SELECT lat, lon FROM places WHERE feature = 'city' AND population >= ?", (STATE_AT_CITY_POP,))]
     conn.close()
-    boxes = {pid: ext[(pid.split(":", 3)[2], pid.split(":", 3)[3])] for pid in ids
-             if (pid.split(":", 3)[2], pid.split(":", 3)[3]) in ext}
+    boxes = {pid: ext[key] for pid in ids if (key := tuple(pid.split(":", 3)[2:])) in ext}
     out = state_points(boxes, packaged_states() if states is None else states, big)
     for pid, box in boxes.items():
         if pid in out or box[3] - box[2] > 180:  # across the antimeridian: keep the gazetteer's point

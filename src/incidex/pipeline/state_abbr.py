@@ -4,8 +4,9 @@ North American news writes the state after the town in the wire-service style (A
 Canadian Press: "Ont.", "B.C.") or as the postal code ("GA", "TN"). Folded, these are no place names the
 gazetteer can hold: "ga" is two letters, "Ga." alone is Gabon's code, "N.Y." a Chinese village's alternate name,
 "Fla." a Norwegian village, and "Mass." or "Miss." begin sentences. So they are read only in that position,
-after a comma that follows a capitalised word (``find``), and the resolver then looks up the state itself (``resolve``'s
-``aliases``). The abbreviations are the published style lists, written out here.
+after a comma that follows a capitalised word (``find``); ``places.resolve`` then looks up the state itself, and
+``places.document_context`` counts it as a mention of the state. The abbreviations are the published style lists,
+written out here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# AP style (states), Canadian Press style (provinces); dotted forms first in each alternation
+# AP style (states), Canadian Press style (provinces)
 _STYLE: dict[str, tuple[str, str]] = {
     "Ala.": ("Alabama", "US"), "Ariz.": ("Arizona", "US"), "Ark.": ("Arkansas", "US"),
     "Calif.": ("California", "US"), "Colo.": ("Colorado", "US"), "Conn.": ("Connecticut", "US"),
@@ -72,7 +73,7 @@ _PATTERN = re.compile(rf"\b[A-Z][\w'’.-]*, (?:({_alternation(list(_STYLE))})|(
                       rf"(?![\w.]))(?![-–])")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)  # a document's mentions ask in turn; more entries would only keep old texts alive
 def find(text: str) -> tuple[StateAbbreviation, ...]:
     """The state abbreviations of a text, in the position where they are one."""
     out = []
