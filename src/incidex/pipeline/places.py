@@ -167,6 +167,14 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         consider(m.start(g), m.end(g), "cue")
     # title-case words the gazetteer knows in a focus country or in a region the text names, or large cities
     # anywhere (recovers NER misses such as "the University of Karachi's")
+    in_text: dict[str, bool] = {}
+
+    def named(region: str) -> bool:
+        """Does the text name ``region``? (Each region searched for once: a long text has many candidates.)"""
+        if region not in in_text:
+            in_text[region] = region in text
+        return in_text[region]
+
     for m in _TITLE.finditer(text):
         poss = _POSSESSIVE.search(m.group(0))
         if poss:  # "Karachi's Confucius Institute", "Myanmar's Mandalay": the possessor and the name after it
@@ -185,7 +193,7 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
                              or (c.feature == "city" and c.population >= 200_000)
                              # "the Turbat area of Balochistan": a town of a region the text names
                              or (c.admin1 and c.feature not in _AREAS and c.population >= 1000
-                                 and c.admin1 in text and c.admin1 != text[ts:te]) for c in cands):
+                                 and named(c.admin1) and c.admin1 != text[ts:te]) for c in cands):
                 consider(ts, te, "title")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
