@@ -129,5 +129,13 @@ def test_eval_report_writes_the_page(tmp_path: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert "Partial run" in text and "commit" in text
     for needle in ("Mordecai3", "CamCoder", "0.839", "acc@161", "weighted F1", "neutrality violations",
-                   "WikToR", "CASE 2021"):
+                   "WikToR", "CASE 2021", "incidex eval events-dev"):
         assert needle in text, needle
+
+
+def test_eval_events_dev_written_set() -> None:
+    d = run_json("events-dev", "--set", "written")
+    (s,) = d["sets"]
+    assert s["set"] == "written" and s["snippets"] == 400 and s["events"]["snippets"] == 350
+    assert _share(s["events"]["weighted_f1"]) and _share(s["all_types"]["weighted_f1"])
+    assert all(c["gold"] != c["predicted"] and c["count"] > 0 for c in s["confusions"])

@@ -245,6 +245,49 @@ def eval_events(
     con.print(c)
 
 
+@eval_app.command("events-dev")
+def eval_events_dev(
+    sets: Annotated[list[str] | None, typer.Option("--set", help="written, news or real (repeatable). "
+                                                   "Default: all three.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List every misclassified snippet.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The sub-type classifier on its development sets (eval/events_dev): the sets to tune on."""
+    from incidex.evaluation.events_dev import DEV_SETS, evaluate_dev
+
+    names = sets or list(DEV_SETS)
+    try:
+        results = [evaluate_dev(n) for n in names]
+    except (IncidexError, ValueError) as exc:
+        if isinstance(exc, IncidexError):
+            raise _fail(exc) from None
+        _console().print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        _dump({"sets": [r.as_dict() for r in results]})
+        return
+    from rich.table import Table
+
+    con = _console()
+    t = Table(title="event sub-types, development sets")
+    for col in ("set", "snippets", "events", "weighted F1", "macro F1", "accuracy", "all: weighted F1"):
+        t.add_column(col, justify="left" if col == "set" else "right")
+    for r in results:
+        t.add_row(r.name, str(r.snippets), str(r.events.n), _f(r.events.weighted_f1), _f(r.events.macro_f1),
+                  _pct(r.events.accuracy), _f(r.all_types.weighted_f1))
+    con.print(t)
+    for r in results:
+        c = Table(title=f"{r.name}: most frequent confusions")
+        for col in ("gold", "predicted", "count"):
+            c.add_column(col, justify="right" if col == "count" else "left")
+        for g, p, n in r.confusions:
+            c.add_row(g, p, str(n))
+        con.print(c)
+        if errors:
+            for sid, g, p in r.errors:
+                con.print(f"{sid}\t{g}\t{p}", markup=False, highlight=False)
+
+
 @eval_app.command("casualties")
 def eval_casualties(limit: Limit = None, as_json: AsJson = False) -> None:
     """Exact-match rate of killed and injured figures (wiki terror incidents; UCDP GED headlines)."""

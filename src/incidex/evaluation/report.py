@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from incidex.evaluation.casualties import CasualtiesEval, FigureScore
 from incidex.evaluation.events import SEEN_LABELS, EventsEval
+from incidex.evaluation.events_dev import DevEval
 from incidex.evaluation.extraction import ExtractEval
 from incidex.evaluation.geoparse import CORPORA, MISS_CAUSES, TEST_SETS, GeoparseEval
 from incidex.evaluation.paths import REPO
@@ -54,6 +55,7 @@ class AllResults:
     end_to_end: dict[str, GeoparseEval]
     events: EventsEval
     casualties: CasualtiesEval
+    events_dev: list[DevEval] = field(default_factory=list)
 
 
 def run_all(gold_files: list[Path], case2021: Path, limit: int | None = None,
@@ -61,6 +63,7 @@ def run_all(gold_files: list[Path], case2021: Path, limit: int | None = None,
     """Every evaluation, in full unless ``limit`` is given (then on that many documents each)."""
     from incidex.evaluation.casualties import evaluate_casualties
     from incidex.evaluation.events import evaluate_events
+    from incidex.evaluation.events_dev import DEV_SETS, evaluate_dev
     from incidex.evaluation.extraction import evaluate_extraction
     from incidex.evaluation.geoparse import evaluate_geoparse
 
@@ -78,7 +81,9 @@ def run_all(gold_files: list[Path], case2021: Path, limit: int | None = None,
     events = evaluate_events(case2021, limit)
     say("casualty figures")
     casualties = evaluate_casualties(limit)
-    return AllResults(extract, resolve, e2e, events, casualties)
+    say("event sub-types (development sets)")
+    dev = [evaluate_dev(n, limit) for n in DEV_SETS]
+    return AllResults(extract, resolve, e2e, events, casualties, dev)
 
 
 def git_commit(repo: Path = REPO) -> str:
@@ -268,6 +273,13 @@ def render_markdown(r: AllResults, when: date, commit: str, limit: int | None = 
                [[lab, str(ev.seen.support[lab]), _f(ev.seen.per_label[lab].precision),
                  _f(ev.seen.per_label[lab].recall), _f(ev.seen.per_label[lab].f1)] for lab in SEEN_LABELS]))
     add("\n</details>\n")
+    if r.events_dev:
+        add("The classifier's development sets (`incidex eval events-dev`; `eval/events_dev/README.md` says how each "
+            "was made). They are what the classifier is tuned on; *real* is real text from `../shared/data` (UCDP "
+            "headlines, Wikipedia incident descriptions), the two others were written for the project:\n")
+        add(_table(["set", "snippets", "with a sub-type", "weighted F1", "accuracy", "all, \"none\" as a class"],
+                   [[d.name, str(d.snippets), str(d.events.n), _f(d.events.weighted_f1), _pct(d.events.accuracy),
+                     _f(d.all_types.weighted_f1)] for d in r.events_dev]))
 
     cas = r.casualties
     add("## Casualty figures (`incidex eval casualties`)\n")
@@ -289,6 +301,7 @@ def render_markdown(r: AllResults, when: date, commit: str, limit: int | None = 
         "incidex eval extract --gold eval/gold/dev_shared.jsonl --gold eval/gold/demo.jsonl [--report misses.md]\n"
         "incidex eval geoparse --corpus lgl|trnews|gwn|geovirus|wiktor [--mode resolve|end-to-end]\n"
         "incidex eval events [--case2021 ../shared/data/case2021_task2/test_set_final_release_with_labels.tsv]\n"
+        "incidex eval events-dev [--set written|news|real] [--errors]\n"
         "incidex eval casualties\n"
         "incidex eval report --out docs/EVALUATION.md     # = make eval: all of them, full, and this page\n"
         "```\n")
