@@ -148,3 +148,37 @@ def test_a_model_the_cache_cannot_hold_is_used_all_the_same(tmp_path, monkeypatc
     monkeypatch.setattr(linear, "save", refuse)
     m = fitted("t", lambda: LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"]), b"k")
     assert m.predict([[3.0]]) == ["b"] and not (tmp_path / "classifier").exists()
+
+
+# the codebook's precedence rules after the models; sentences written for this test
+PRECEDENCE = {
+    # a suicide car bomb is a suicide bomb, though "car bomb" is a remote explosive's cue too
+    "A suicide car bomb exploded outside the school as a convoy drove past.": "Suicide bomb",
+    # a bombing of civilians is an explosion, not an Attack
+    "A truck bomb killed at least 40 people in the market.": "Remote explosive/landmine/IED",
+    # demonstrators or party supporters who clash riot; they are no armed side
+    "Four killed in clashes between protesters and police in the capital.": "Violent demonstration",
+    "Two killed as ruling party supporters clash with opposition activists.": "Mob violence",
+    # fighting told with a ceasefire it breaks is the fighting
+    "Fighting continues in the north a week after the signing of the truce.": "Armed clash",
+    # soldiers or police as the victims of armed men
+    "Four police killed in attack on a border post.": "Armed clash",
+}
+
+
+def test_the_codebook_precedence_after_the_models() -> None:
+    got = dict(zip(PRECEDENCE, (c.sub_type for c in classify_many(list(PRECEDENCE))), strict=True))
+    assert got == PRECEDENCE
+    # a general strike is no air strike; an agreement that stops the fighting is the agreement
+    strike, truce = classify_many(["Two killed as opposition strike grips the capital.",
+                                   "The two sides signed a truce ending three days of heavy fighting."])
+    assert strike.sub_type != "Air/drone strike" and truce.sub_type == "Agreement"
+
+
+def test_no_event_cue_for_a_refused_ceasefire_or_a_war_as_background() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    assert "Agreement" not in cue_scores("The government rejected the rebels' request for ceasefire talks.")
+    assert "Agreement" not in cue_scores("Shelling went on despite the ceasefire.")
+    assert "Armed clash" not in cue_scores("The pause is the first written agreement since fighting erupted in May.")
+    assert cue_scores("Three civilians were killed during fighting in the township.").get("Armed clash", 0) >= 3.0

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from incidex.domain.taxonomy import SUB_TYPES
+from incidex.domain.taxonomy import EVENT_TYPES, SUB_TYPES
 from incidex.pipeline.linear import LinearModel
 from incidex.pipeline.prefilter import ByFirstLetter
 from incidex.pipeline.territory import taking_side
@@ -84,6 +84,18 @@ def cues() -> tuple[Cue, ...]:
 # the event ("the attacker was arrested at the scene", "police later detained the suspect")
 _NOT_CUES = re.compile(
     r"\bviolat\w*\s+(?:of\s+)?(?:the\s+|a\s+)?(?:ceasefire|cease-fire|truce)(?:\s+(?:regime|agreement|deal))?"
+    # the war as background: "since fighting erupted in February" reports no fighting
+    r"|\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch)\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,2}?"
+    r"(?:fighting|clashes|hostilities|battles|war|offensive)\b"
+    r"(?:\s+(?:erupted|broke\s+out|began|started|resumed|escalated))?"
+    # violence an agreement stops or ends is not reported as happening ("undertook to stop artillery fire and drone
+    # strikes", "a truce ending three days of fighting")
+    r"|\b(?:stop|stopping|halt|halting|cease|ceasing|end|ending|ended|refrain\s+from|suspend|suspending)\s+"
+    r"(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}(?:fire|attacks|strikes|shelling|fighting|hostilities|bombardments?|clashes)\b"
+    # nor is a ceasefire refused, asked for, broken or fought despite
+    r"|\b(?:reject\w*|rules?\s+out|ruled\s+out|refus\w*|rebuff\w*)\s+(?:\w+\s+){0,4}?(?:talks|cease-?fire|truce|negotiat\w*)"
+    r"|\b(?:requests?|calls?|push|bid|hopes?)\s+for\s+(?:an?\s+|direct\s+)?(?:cease-?fire|truce|peace\s+talks|talks)"
+    r"|\b(?:despite|breach\w*\s+of|broken)\s+(?:the\s+|a\s+)?(?:cease-?fires?|truce)|\bcease-?fire\s+(?:breach|violation)s?"
     r"|\b(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n|bombers?|driver)\s+"
     r"(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:\w+\s+){0,2}"
     r"(?:arrested|detained|apprehended|taken\s+into\s+custody|charged|sentenced|convicted)"
@@ -326,6 +338,23 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
         sc = scores[i]
         best = max(sc, key=lambda k: sc[k])
         score = sc[best]
+        if best == "Air/drone strike" and not cs.get(best) and _LABOUR_STRIKE.search(texts[i]):
+            # "Clashes kill one as strike hits Bangladesh": a general strike, not one from the air
+            best = max((k for k in sc if k != best), key=lambda k: sc[k])
+        if best in _EXPLOSIVES or best == "Attack":
+            # the codebook's order among explosive weapons (a suicide car bomb is a suicide bomb), and a bombing
+            # of civilians is an explosion, not an Attack: where a full cue of a higher explosive fired
+            if best in _EXPLOSIVES:
+                best = next((t for t in _EXPLOSIVES[:_EXPLOSIVES.index(best)] if cs.get(t, 0.0) >= 4.0), best)
+            else:
+                best = next((t for t in _EXPLOSIVES if cs.get(t, 0.0) >= _FULL_EXPLOSIVE), best)
+        if best in _STRATEGIC:
+            # type precedence: fighting, explosions, attacks and riots outrank a strategic development told with
+            # them ("fighting continues a week after the ceasefire was signed")
+            best = next((t for t in _VIOLENT if cs.get(t, 0.0) >= _FULL_VIOLENT), best)
+        if best == "Armed clash":
+            # a battle needs organised armed sides: demonstrators or party supporters who clash riot
+            best = next((t for t in _RIOTS if cs.get(t, 0.0) >= 4.0), best)
         if best in _DEMONSTRATIONS:
             # the codebook's order among demonstrations, where a full cue of a higher one fired
             higher = _DEMONSTRATIONS[:_DEMONSTRATIONS.index(best)]
@@ -349,15 +378,37 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
 _DEMONSTRATIONS = ("Violent demonstration", "Excessive force against protesters", "Protest with intervention",
                    "Peaceful protest")
 _FULL_CUE = {"Violent demonstration": 4.0, "Excessive force against protesters": 4.0}
+_EXPLOSIVES = EVENT_TYPES["Explosions/Remote violence"]
+_FULL_EXPLOSIVE = 3.5
+_RIOTS = ("Mob violence", "Violent demonstration")
+_STRATEGIC = frozenset(("Agreement", "Change to group/activity", "Headquarters or base established", "Other"))
+# the violent types in the codebook's precedence (explosions, battles, violence against civilians, riots); a strategic
+# development gives way to one of them only where its full table fired
+_VIOLENT = (*EVENT_TYPES["Explosions/Remote violence"], *EVENT_TYPES["Battles"],
+            *EVENT_TYPES["Violence against civilians"], *EVENT_TYPES["Riots"])
+_FULL_VIOLENT = 3.0
+_LABOUR_STRIKE = re.compile(r"\b(?:general|political|opposition|nationwide|national|transport|hartal|dawn-to-dusk|"
+                            r"workers.?|teachers.?|doctors.?|violent|indefinite|\d+-hour|one-day|two-day)\s+strikes?\b"
+                            r"|\bstrikes?\s+(?:hits|hit|grips|gripped|cripples|crippled|paraly[sz]e[sd]|shuts|called)\b"
+                            r"|\b(?:during|amid|ahead of|enforc\w+)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}strike\b",
+                            re.I)
 # what an attack on armed forces looks like: their posts, convoys and patrols, or soldiers and police as its victims
 _ARMED_TARGET = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s)?|storm(?:ed|s)?|fired on|opened fire on|"
-    r"overran)\b[^.;]{0,60}?\b(?:military|army|police|security|border|paramilitary|frontier corps|checkpoint)"
+    r"overran)\b[^.;]{0,60}?\b(?:military|army|police|security|border|paramilitary|frontier corps|checkpoint|"
+    r"government|air|naval)"
     r"(?: \w+)? (?:base|post|outpost|camp|barracks|checkpoint|station|patrol|convoy|positions?|personnel)s?\b"
     r"|\b(?:soldiers|troops|policemen|police officers|security personnel|security forces|personnel|border guards|"
     r"servicemen|gendarmes|(?:frontier|police) corps)\b[^.;]{0,40}\b(?:killed|wounded|injured|ambushed|attacked|"
-    r"were shot)\b", re.I)
-_CIVILIAN_VICTIMS = re.compile(r"\b(?:civilians?|villagers?|residents?|worshippers?|passengers?|students?|children|"
+    r"were shot)\b"
+    # "Four police killed in attack", "injured a police officer", "opened fire on Israeli police officers"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|dozens of)\s+(?:police|policemen|soldiers|"
+    r"troops|security (?:force )?(?:members|personnel))\s+(?:were\s+)?(?:killed|wounded|injured|shot)\b"
+    r"|\b(?:police|security|border police) (?:officers?|guards?|personnel)\b[^.;]{0,25}\b(?:killed|wounded|injured|"
+    r"stabbed|shot)\b"
+    r"|\b(?:killed|wounded|injured|stabbed|shot|fired on|opened fire on)\s+(?:\w+\s+){0,2}(?:police officers?|"
+    r"policem[ae]n|soldiers|troops|security (?:force )?(?:members|personnel))\b", re.I)
+_CIVILIAN_VICTIMS = re.compile(r"\b(?:civilians?|unarmed|villagers?|residents?|worshippers?|passengers?|students?|children|"
                                r"women|farmers?|shoppers?|pilgrims?|tourists?|families|bystanders|protesters?)\b",
                                re.I)
 _BY_SIDE = {"state": "Government regains territory", "non_state": "Non-state actor overtakes territory"}
