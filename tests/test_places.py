@@ -371,3 +371,25 @@ def test_a_facility_named_after_its_town_is_the_town() -> None:
     s = text.index("Abha")
     ann = AnnotatedText(text, ((0, len(text)),), (Entity(s, text.index(","), "FAC", "x"),))
     assert [m.written for m in find_mentions(ann, gaz, set())] == ["Abha"]
+
+
+def test_the_area_the_text_puts_a_place_in() -> None:
+    from incidex.gazetteer.index import open_gazetteer
+
+    g = open_gazetteer()
+
+    def loc(text: str, name: str):  # type: ignore[no-untyped-def]
+        ms = [PlaceMention(text.index(name), text.index(name) + len(name), name)]
+        resolve(ms, g, {}, text)
+        return ms[0].location
+
+    # a place the gazetteer lacks: the district the text names, not a namesake elsewhere
+    hopewell = loc("Hopewell is an unincorporated community in Covington County, Mississippi, United States.",
+                   "Hopewell")
+    assert hopewell.feature == "district" and hopewell.admin1 == "Mississippi" and hopewell.geo_precision == 3
+    # a known place: its namesake inside the region wins over the larger one
+    moscow = loc("Moscow is a small city in Latah County, Idaho.", "Moscow")
+    assert moscow.country_code == "US" and moscow.admin1 == "Idaho" and moscow.feature != "district"
+    # a list is no place and its area
+    wajir = loc("Clashes were reported in Wajir, Mandera and Garissa.", "Wajir")
+    assert wajir.name == "Wajir"

@@ -743,6 +743,16 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             if key in again:
                 pm.ranked = list(again[key])
     for pm in mentions:
+        if pm.ranked and pm.ranked[0][1].feature in _AREAS:
+            continue  # a region or country in a list of them ("Colorado, Utah") is not in the next one
+        area = _local_area(text, pm, index)
+        if area is not None:
+            inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
+            if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
+                pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
+            else:  # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area
+                pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
+    for pm in mentions:
         if not pm.ranked:
             continue
         score, best = pm.ranked[0]
@@ -772,6 +782,60 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             candidates=len(pm.ranked),
             span=Span.of(text, pm.start, pm.end),
         )
+
+
+# what may stand between a place and the area the text puts it in: ", " ("Hopewell, Covington County") or a short
+# phrase ending in "in" or "of" ("is an unincorporated community in", ", a village in the"); no other name, no list
+_AREA_GAP = re.compile(r"(?:,\s*|\s+)(?:(?:an?|the|is|was|lies|located|situated|village|town|city|community|"
+                       r"hamlet|settlement|municipality|suburb|neighbou?rhood|unincorporated|census-designated|place|"
+                       r"small|large|rural|district|area|part|county|seat|capital|\w+ern|in|of|\s|,)\s*)*?"
+                       r"(?:\b(?:in|of)\s+(?:the\s+)?)?$", re.I)
+
+
+def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> CandidateLike | None:
+    """The district or region the text puts a place in, right after its name and in its sentence ("Hopewell is a
+    community in Covington County, Mississippi"; "the village of Hadrut in Khojavend district"): the district when
+    one is named (of the region named with it, when several have its name), else the region. ``None`` when the
+    text names none there, or names it after a list or another place."""
+    window = text[pm.end:pm.end + 120]
+    stop = re.search(r"[.;:!?\n(]\s", window)
+    window = window[:stop.start()] if stop else window
+    found: list[list[CandidateLike]] = []
+    pos = 0
+    for m in _CTX_PHRASE.finditer(window):
+        gap = window[pos:m.start()]
+        if not (_AREA_GAP.fullmatch(gap) if not found else re.fullmatch(r",\s*", gap)):
+            break
+        all_cands = index.lookup(m.group(0))
+        cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
+        if not cands:
+            tail = _ADMIN_TAIL.search(m.group(0))
+            if tail is not None:  # "Khojavend district": the district of that name
+                cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
+        if not cands:
+            if found and any(c.feature == "country" for c in all_cands):
+                pos = len(window)  # "..., Mississippi, United States": the chain ends with its country
+            elif found:
+                return None  # "Wajir, Mandera, Garissa": a list, not a place and its area
+            break
+        found.append(cands)
+        pos = m.end()
+    if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:] + text[pm.end + 120:][:0]):
+        return None  # nothing, or a list ("Wajir, Mandera and Garissa")
+    regions = [c for cs in found for c in cs if c.feature == "region"]  # type: ignore[attr-defined]
+    districts = [c for cs in found for c in cs if c.feature == "district"]  # type: ignore[attr-defined]
+    if districts:
+        if regions:
+            districts = [d for d in districts if any(d.country_code == r.country_code and d.admin1 == r.admin1
+                                                     for r in regions)]
+        return districts[0] if len(districts) == 1 else None
+    return regions[0] if len(regions) == 1 else None
+
+
+def _inside(c: CandidateLike, area: CandidateLike) -> bool:
+    if c.feature in ("country", "region") or c.country_code != area.country_code or c.admin1 != area.admin1:
+        return False
+    return area.feature == "region" or haversine_km(c.lat, c.lon, area.lat, area.lon) < 100
 
 
 def frontline_mentions(text: str) -> list[tuple[int, int]]:
