@@ -820,10 +820,10 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> CandidateLike
             break
         found.append(cands)
         pos = m.end()
-    if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:] + text[pm.end + 120:][:0]):
+    if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:]):
         return None  # nothing, or a list ("Wajir, Mandera and Garissa")
-    regions = [c for cs in found for c in cs if c.feature == "region"]  # type: ignore[attr-defined]
-    districts = [c for cs in found for c in cs if c.feature == "district"]  # type: ignore[attr-defined]
+    regions = [c for cs in found for c in cs if c.feature == "region"]
+    districts = [c for cs in found for c in cs if c.feature == "district"]
     if districts:
         if regions:
             districts = [d for d in districts if any(d.country_code == r.country_code and d.admin1 == r.admin1
