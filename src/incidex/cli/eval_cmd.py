@@ -187,6 +187,8 @@ def eval_geoparse(
         t.add_row("recognition P / R / F1", f"{_f(r.precision)} / {_f(r.recall)} / {_f(r.f1)}")
     if res.repaired_offsets or res.dropped_toponyms:
         t.add_row("gold offsets repaired / dropped", f"{res.repaired_offsets} / {res.dropped_toponyms}")
+    if res.repaired_signs:
+        t.add_row("gold points given back their minus sign", str(res.repaired_signs))
     con.print(t)
     if res.worst:
         con.print("largest errors:")

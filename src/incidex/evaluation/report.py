@@ -252,6 +252,12 @@ def render_markdown(r: AllResults, when: date, commit: str, limit: int | None = 
     if fixes:
         add("Gold offsets that do not point at their phrase are moved to its nearest occurrence, or dropped "
             "when the phrase is not near: " + "; ".join(fixes) + ".\n")
+    signs = r.resolve.get("wiktor")
+    if signs is not None and signs.repaired_signs:
+        add(f"WikToR: {signs.repaired_signs} gold points had lost their minus sign (Chatham, Illinois at 39.67, 89.70) "
+            "and were given it back: no place of the name in the gazetteer lies within 161 km of the point, one lies "
+            "within 161 km of it with a sign flipped (`geoparse._repair_signs`; the resolver's choice is not read). "
+            "Published WikToR figures used the points as they are.\n")
 
     ev = r.events
     add("## Event sub-types (`incidex eval events`, CASE 2021 Task 2)\n")
