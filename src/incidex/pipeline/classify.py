@@ -381,6 +381,7 @@ _FULL_CUE = {"Violent demonstration": 4.0, "Excessive force against protesters":
 _EXPLOSIVES = EVENT_TYPES["Explosions/Remote violence"]
 _FULL_EXPLOSIVE = 3.5
 _RIOTS = ("Mob violence", "Violent demonstration")
+
 _STRATEGIC = frozenset(("Agreement", "Change to group/activity", "Headquarters or base established", "Other"))
 # the violent types in the codebook's precedence (explosions, battles, violence against civilians, riots); a strategic
 # development gives way to one of them only where its full table fired
@@ -404,9 +405,9 @@ _ARMED_TARGET = re.compile(
     # "Four police killed in attack", "injured a police officer", "opened fire on Israeli police officers"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|dozens of)\s+(?:police|policemen|soldiers|"
     r"troops|security (?:force )?(?:members|personnel))\s+(?:were\s+)?(?:killed|wounded|injured|shot)\b"
-    r"|\b(?:police|security|border police) (?:officers?|guards?|personnel)\b[^.;]{0,25}\b(?:killed|wounded|injured|"
-    r"stabbed|shot)\b"
-    r"|\b(?:killed|wounded|injured|stabbed|shot|fired on|opened fire on)\s+(?:\w+\s+){0,2}(?:police officers?|"
+    r"|\b(?:police|security|border police) (?:officers?|guards?|personnel)\s+(?:\w+\s+){0,3}?(?:was|were|been)\s+"
+    r"(?:\w+\s+)?(?:killed|wounded|injured|stabbed|shot|attacked)\b"
+    r"|\b(?:killed|wounded|injured|stabbed|shot|fired on|opened fire on)\s+(?:(?!by\b)\w+\s+){0,2}(?:police officers?|"
     r"policem[ae]n|soldiers|troops|security (?:force )?(?:members|personnel))\b", re.I)
 _CIVILIAN_VICTIMS = re.compile(r"\b(?:civilians?|unarmed|villagers?|residents?|worshippers?|passengers?|students?|children|"
                                r"women|farmers?|shoppers?|pilgrims?|tourists?|families|bystanders|protesters?)\b",
