@@ -82,6 +82,11 @@ def cues() -> tuple[Cue, ...]:
 # phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement; the
 # arrest of an attack's perpetrator is not an ACLED arrest (political arrests by the authorities), the attack is
 # the event ("the attacker was arrested at the scene", "police later detained the suspect")
+# a ceasefire or talks refused, asked for, broken or fought despite: no agreement reached
+_NO_AGREEMENT = (
+    r"\b(?:reject\w*|rules?\s+out|ruled\s+out|refus\w*|rebuff\w*)\s+(?:\w+\s+){0,4}?(?:talks|cease-?fire|truce|negotiat\w*)"
+    r"|\b(?:requests?|calls?|push|bid|hopes?)\s+for\s+(?:an?\s+|direct\s+)?(?:cease-?fire|truce|peace\s+talks|talks)"
+    r"|\b(?:despite|breach\w*\s+of|broken)\s+(?:the\s+|a\s+)?(?:cease-?fires?|truce)|\bcease-?fire\s+(?:breach|violation)s?")
 _NOT_CUES = re.compile(
     r"\bviolat\w*\s+(?:of\s+)?(?:the\s+|a\s+)?(?:ceasefire|cease-fire|truce)(?:\s+(?:regime|agreement|deal))?"
     # the war as background: "since fighting erupted in February" reports no fighting
@@ -93,9 +98,7 @@ _NOT_CUES = re.compile(
     r"|\b(?:stop|stopping|halt|halting|cease|ceasing|end|ending|ended|refrain\s+from|suspend|suspending)\s+"
     r"(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}(?:fire|attacks|strikes|shelling|fighting|hostilities|bombardments?|clashes)\b"
     # nor is a ceasefire refused, asked for, broken or fought despite
-    r"|\b(?:reject\w*|rules?\s+out|ruled\s+out|refus\w*|rebuff\w*)\s+(?:\w+\s+){0,4}?(?:talks|cease-?fire|truce|negotiat\w*)"
-    r"|\b(?:requests?|calls?|push|bid|hopes?)\s+for\s+(?:an?\s+|direct\s+)?(?:cease-?fire|truce|peace\s+talks|talks)"
-    r"|\b(?:despite|breach\w*\s+of|broken)\s+(?:the\s+|a\s+)?(?:cease-?fires?|truce)|\bcease-?fire\s+(?:breach|violation)s?"
+    rf"|{_NO_AGREEMENT}"
     r"|\b(?:attackers?|assailants?|suspects?|gunm[ae]n|shooters?|perpetrators?|knifem[ae]n|bombers?|driver)\s+"
     r"(?:was|were|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:\w+\s+){0,2}"
     r"(?:arrested|detained|apprehended|taken\s+into\s+custody|charged|sentenced|convicted)"
@@ -348,6 +351,9 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
                 best = next((t for t in _EXPLOSIVES[:_EXPLOSIVES.index(best)] if cs.get(t, 0.0) >= 4.0), best)
             else:
                 best = next((t for t in _EXPLOSIVES if cs.get(t, 0.0) >= _FULL_EXPLOSIVE), best)
+        if best == "Agreement" and not cs.get(best) and _NO_AGREEMENT_RE.search(texts[i]):
+            # talks refused or a ceasefire broken, and no word of one reached: not the agreement the models saw
+            best = max((k for k in sc if k != best), key=lambda k: sc[k])
         if best in _STRATEGIC:
             # type precedence: fighting, explosions, attacks and riots outrank a strategic development told with
             # them ("fighting continues a week after the ceasefire was signed")
@@ -359,6 +365,8 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
             # the codebook's order among demonstrations, where a full cue of a higher one fired
             higher = _DEMONSTRATIONS[:_DEMONSTRATIONS.index(best)]
             best = next((t for t in higher if cs.get(t, 0.0) >= _FULL_CUE.get(t, math.inf)), best)
+        if best == "Attack" and cs.get("Armed clash", 0.0) >= 4.0:
+            best = "Armed clash"  # killed in the fighting or the crossfire: the battle's casualties
         if best == "Attack" and _ARMED_TARGET.search(texts[i]) and not _CIVILIAN_VICTIMS.search(texts[i]):
             # the codebook's Attack is on civilians; on soldiers, police or their posts it is a battle
             best = "Armed clash"
@@ -381,6 +389,7 @@ _FULL_CUE = {"Violent demonstration": 4.0, "Excessive force against protesters":
 _EXPLOSIVES = EVENT_TYPES["Explosions/Remote violence"]
 _FULL_EXPLOSIVE = 3.5
 _RIOTS = ("Mob violence", "Violent demonstration")
+_NO_AGREEMENT_RE = re.compile(_NO_AGREEMENT, re.I)
 
 _STRATEGIC = frozenset(("Agreement", "Change to group/activity", "Headquarters or base established", "Other"))
 # the violent types in the codebook's precedence (explosions, battles, violence against civilians, riots); a strategic
