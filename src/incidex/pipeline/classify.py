@@ -79,14 +79,15 @@ def cues() -> tuple[Cue, ...]:
     return tuple(out)
 
 
-# phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement; the
-# arrest of an attack's perpetrator is not an ACLED arrest (political arrests by the authorities), the attack is
-# the event ("the attacker was arrested at the scene", "police later detained the suspect")
 # a ceasefire or talks refused, asked for, broken or fought despite: no agreement reached
 _NO_AGREEMENT = (
     r"\b(?:reject\w*|rules?\s+out|ruled\s+out|refus\w*|rebuff\w*)\s+(?:\w+\s+){0,4}?(?:talks|cease-?fire|truce|negotiat\w*)"
     r"|\b(?:requests?|calls?|push|bid|hopes?)\s+for\s+(?:an?\s+|direct\s+)?(?:cease-?fire|truce|peace\s+talks|talks)"
     r"|\b(?:despite|breach\w*\s+of|broken)\s+(?:the\s+|a\s+)?(?:cease-?fires?|truce)|\bcease-?fire\s+(?:breach|violation)s?")
+
+# phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement; the
+# arrest of an attack's perpetrator is not an ACLED arrest (political arrests by the authorities), the attack is
+# the event ("the attacker was arrested at the scene", "police later detained the suspect")
 _NOT_CUES = re.compile(
     r"\bviolat\w*\s+(?:of\s+)?(?:the\s+|a\s+)?(?:ceasefire|cease-fire|truce)(?:\s+(?:regime|agreement|deal))?"
     # the war as background: "since fighting erupted in February" reports no fighting
@@ -341,43 +342,49 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
         sc = scores[i]
         best = max(sc, key=lambda k: sc[k])
         score = sc[best]
-        if best == "Air/drone strike" and not cs.get(best) and _LABOUR_STRIKE.search(texts[i]):
-            # "Clashes kill one as strike hits Bangladesh": a general strike, not one from the air
-            best = max((k for k in sc if k != best), key=lambda k: sc[k])
-        if best in _EXPLOSIVES or best == "Attack":
-            # the codebook's order among explosive weapons (a suicide car bomb is a suicide bomb), and a bombing
-            # of civilians is an explosion, not an Attack: where a full cue of a higher explosive fired
-            if best in _EXPLOSIVES:
-                best = next((t for t in _EXPLOSIVES[:_EXPLOSIVES.index(best)] if cs.get(t, 0.0) >= 4.0), best)
-            else:
-                best = next((t for t in _EXPLOSIVES if cs.get(t, 0.0) >= _FULL_EXPLOSIVE), best)
-        if best == "Agreement" and not cs.get(best) and _NO_AGREEMENT_RE.search(texts[i]):
-            # talks refused or a ceasefire broken, and no word of one reached: not the agreement the models saw
-            best = max((k for k in sc if k != best), key=lambda k: sc[k])
-        if best in _STRATEGIC:
-            # type precedence: fighting, explosions, attacks and riots outrank a strategic development told with
-            # them ("fighting continues a week after the ceasefire was signed")
-            best = next((t for t in _VIOLENT if cs.get(t, 0.0) >= _FULL_VIOLENT), best)
-        if best == "Armed clash":
-            # a battle needs organised armed sides: demonstrators or party supporters who clash riot
-            best = next((t for t in _RIOTS if cs.get(t, 0.0) >= 4.0), best)
-        if best in _DEMONSTRATIONS:
-            # the codebook's order among demonstrations, where a full cue of a higher one fired
-            higher = _DEMONSTRATIONS[:_DEMONSTRATIONS.index(best)]
-            best = next((t for t in higher if cs.get(t, 0.0) >= _FULL_CUE.get(t, math.inf)), best)
-        if best == "Attack" and cs.get("Armed clash", 0.0) >= 4.0:
-            best = "Armed clash"  # killed in the fighting or the crossfire: the battle's casualties
-        if best == "Attack" and _ARMED_TARGET.search(texts[i]) and not _CIVILIAN_VICTIMS.search(texts[i]):
-            # the codebook's Attack is on civilians; on soldiers, police or their posts it is a battle
-            best = "Armed clash"
-        if best in _BY_SIDE.values():
-            # the codebook's test is who takes control, which the models barely see (pipeline/territory.py)
-            side = taking_side(texts[i])
-            best = _BY_SIDE[side] if side is not None else best
+        best = codebook_rules(best, texts[i], sc, cs)
         any_cue = max((w for s, w in cs.items() if s in SUB_TYPES), default=0.0)
         out.append(Classification(best, score, cs.get(best, 0.0), any_cue, sc))
     return out
 
+
+def codebook_rules(best: str, text: str, sc: dict[str, float], cs: dict[str, float]) -> str:
+    """The codebook's precedence and definitions, applied after the models chose ``best`` (``sc``: the scores,
+    ``cs``: the cue weights): each rule needs the full cue of the sub-type it gives, or a test of the text."""
+    if best == "Air/drone strike" and not cs.get(best) and _LABOUR_STRIKE.search(text):
+        # "Clashes kill one as strike hits Bangladesh": a general strike, not one from the air
+        best = max((k for k in sc if k != best), key=lambda k: sc[k])
+    if best in _EXPLOSIVES or best == "Attack":
+        # the codebook's order among explosive weapons (a suicide car bomb is a suicide bomb), and a bombing
+        # of civilians is an explosion, not an Attack: where a full cue of a higher explosive fired
+        if best in _EXPLOSIVES:
+            best = next((t for t in _EXPLOSIVES[:_EXPLOSIVES.index(best)] if cs.get(t, 0.0) >= 4.0), best)
+        else:
+            best = next((t for t in _EXPLOSIVES if cs.get(t, 0.0) >= _FULL_EXPLOSIVE), best)
+    if best == "Agreement" and not cs.get(best) and _NO_AGREEMENT_RE.search(text):
+        # talks refused or a ceasefire broken, and no word of one reached: not the agreement the models saw
+        best = max((k for k in sc if k != best), key=lambda k: sc[k])
+    if best in _STRATEGIC:
+        # type precedence: fighting, explosions, attacks and riots outrank a strategic development told with
+        # them ("fighting continues a week after the ceasefire was signed")
+        best = next((t for t in _VIOLENT if cs.get(t, 0.0) >= _FULL_VIOLENT), best)
+    if best == "Armed clash":
+        # a battle needs organised armed sides: demonstrators or party supporters who clash riot
+        best = next((t for t in _RIOTS if cs.get(t, 0.0) >= 4.0), best)
+    if best in _DEMONSTRATIONS:
+        # the codebook's order among demonstrations, where a full cue of a higher one fired
+        higher = _DEMONSTRATIONS[:_DEMONSTRATIONS.index(best)]
+        best = next((t for t in higher if cs.get(t, 0.0) >= _FULL_CUE.get(t, math.inf)), best)
+    if best == "Attack" and cs.get("Armed clash", 0.0) >= 4.0:
+        best = "Armed clash"  # killed in the fighting or the crossfire: the battle's casualties
+    if best == "Attack" and _ARMED_TARGET.search(text) and not _CIVILIAN_VICTIMS.search(text):
+        # the codebook's Attack is on civilians; on soldiers, police or their posts it is a battle
+        best = "Armed clash"
+    if best in _BY_SIDE.values():
+        # the codebook's test is who takes control, which the models barely see (pipeline/territory.py)
+        side = taking_side(text)
+        best = _BY_SIDE[side] if side is not None else best
+    return best
 
 # ACLED's precedence among demonstrations: violence by the demonstrators makes a riot, even when the police then
 # shoot; lethal force against peaceful demonstrators outranks an intervention or a peaceful protest. Applied where
