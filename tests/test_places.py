@@ -393,3 +393,21 @@ def test_the_area_the_text_puts_a_place_in() -> None:
     # a list is no place and its area
     wajir = loc("Clashes were reported in Wajir, Mandera and Garissa.", "Wajir")
     assert wajir.name == "Wajir"
+
+
+def test_a_bare_comma_before_a_region_may_be_a_list_of_two() -> None:
+    from incidex.gazetteer.index import open_gazetteer
+
+    g = open_gazetteer()
+    text = "Shelling was reported in Donetsk, Luhansk on Monday."
+    ms = [PlaceMention(text.index("Donetsk"), text.index("Donetsk") + 7, "Donetsk")]
+    resolve(ms, g, {}, text)
+    assert ms[0].location is not None and ms[0].location.name == "Donetsk"
+
+
+def test_the_gap_before_an_area_is_read_in_linear_time() -> None:
+    from incidex.pipeline.places import _area_gap
+
+    assert _area_gap(" is an unincorporated community in ") and _area_gap(", a village in the northern ")
+    assert not _area_gap(" and in ") and not _area_gap(" attacked ")
+    assert not _area_gap(" " * 5000 + "x") and not _area_gap(" in" * 40)  # no backtracking on long runs

@@ -745,12 +745,14 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
     for pm in mentions:
         if pm.ranked and pm.ranked[0][1].feature in _AREAS:
             continue  # a region or country in a list of them ("Colorado, Utah") is not in the next one
-        area = _local_area(text, pm, index)
+        area, told = _local_area(text, pm, index)
         if area is not None:
             inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
             if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
                 pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
-            else:  # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area
+            elif told or not pm.ranked:
+                # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
+                # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
                 pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
     for pm in mentions:
         if not pm.ranked:
@@ -784,52 +786,75 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         )
 
 
-# what may stand between a place and the area the text puts it in: ", " ("Hopewell, Covington County") or a short
-# phrase ending in "in" or "of" ("is an unincorporated community in", ", a village in the"); no other name, no list
-_AREA_GAP = re.compile(r"(?:,\s*|\s+)(?:(?:an?|the|is|was|lies|located|situated|village|town|city|community|"
-                       r"hamlet|settlement|municipality|suburb|neighbou?rhood|unincorporated|census-designated|place|"
-                       r"small|large|rural|district|area|part|county|seat|capital|\w+ern|in|of|\s|,)\s*)*?"
-                       r"(?:\b(?:in|of)\s+(?:the\s+)?)?$", re.I)
+# the words that may stand between a place and the area the text puts it in, the last being "in" or "of" ("is an
+# unincorporated community in", ", a village in the"), besides compass words ("northern"); or only ", "
+_GAP_WORDS = frozenset("a an the is was lies located situated village town city community hamlet settlement "
+                       "municipality suburb neighborhood neighbourhood unincorporated census-designated place small "
+                       "large rural district area part county seat capital in of".split())
 
 
-def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> CandidateLike | None:
+def _area_gap(gap: str) -> bool:
+    """Whether ``gap`` may stand between a place and its area (a word list, not a regex: nested optional words
+    and spaces made a pattern backtrack for seconds on a run of spaces)."""
+    if len(gap) > 80 or not re.fullmatch(r"[\w\s,-]*", gap):
+        return False
+    words = re.findall(r"[\w-]+", gap.lower())
+    if not words:
+        return True
+    if any(w not in _GAP_WORDS and not w.endswith("ern") for w in words):
+        return False
+    while words and (words[-1] == "the" or words[-1].endswith("ern")):  # "in the northern"
+        words.pop()
+    return bool(words) and words[-1] in ("in", "of")
+
+
+def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[CandidateLike | None, bool]:
     """The district or region the text puts a place in, right after its name and in its sentence ("Hopewell is a
     community in Covington County, Mississippi"; "the village of Hadrut in Khojavend district"): the district when
     one is named (of the region named with it, when several have its name), else the region. ``None`` when the
-    text names none there, or names it after a list or another place."""
+    text names none there, or names it after a list or another place. The flag: whether the text says so beyond
+    a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
     window = text[pm.end:pm.end + 120]
     stop = re.search(r"[.;:!?\n(]\s", window)
     window = window[:stop.start()] if stop else window
     found: list[list[CandidateLike]] = []
-    pos = 0
+    pos = first = 0
+    admin_word = False
     for m in _CTX_PHRASE.finditer(window):
         gap = window[pos:m.start()]
-        if not (_AREA_GAP.fullmatch(gap) if not found else re.fullmatch(r",\s*", gap)):
+        if not (_area_gap(gap) if not found else re.fullmatch(r",\s*", gap)):
             break
         all_cands = index.lookup(m.group(0))
         cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
         if not cands:
             tail = _ADMIN_TAIL.search(m.group(0))
-            if tail is not None:  # "Khojavend district": the district of that name
+            if tail is not None:  # "Khojavend District": the district of that name
                 cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
+                admin_word = bool(cands)
         if not cands:
             if found and any(c.feature == "country" for c in all_cands):
                 pos = len(window)  # "..., Mississippi, United States": the chain ends with its country
             elif found:
-                return None  # "Wajir, Mandera, Garissa": a list, not a place and its area
+                return None, False  # "Wajir, Mandera, Garissa": a list, not a place and its area
             break
+        if not found:
+            first = m.start()
+            admin_word = admin_word or bool(re.search(r"(?:^|\s)(?:district|county|province|region|state|governorate|"
+                                                      r"oblast|rayon|prefecture|parish)\b", m.group(0) + " "
+                                                      + window[m.end():m.end() + 12], re.I))
         found.append(cands)
         pos = m.end()
     if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:]):
-        return None  # nothing, or a list ("Wajir, Mandera and Garissa")
+        return None, False  # nothing, or a list ("Wajir, Mandera and Garissa")
+    told = bool(re.search(r"\w", window[:first])) or len(found) > 1 or admin_word
     regions = [c for cs in found for c in cs if c.feature == "region"]
     districts = [c for cs in found for c in cs if c.feature == "district"]
     if districts:
         if regions:
             districts = [d for d in districts if any(d.country_code == r.country_code and d.admin1 == r.admin1
                                                      for r in regions)]
-        return districts[0] if len(districts) == 1 else None
-    return regions[0] if len(regions) == 1 else None
+        return (districts[0], told) if len(districts) == 1 else (None, False)
+    return (regions[0], told) if len(regions) == 1 else (None, False)
 
 
 def _inside(c: CandidateLike, area: CandidateLike) -> bool:
