@@ -35,3 +35,10 @@ def test_figures_before_the_places_of_their_clause_are_kept(extractor) -> None: 
     assert ("killed", 9) in cas and ("injured", 10) in cas
     # the district named with its state is the place, not one event at each
     assert [[loc.name for loc in e.locations] for e in ex.events] == [["Sukma (district)"]]
+
+
+def test_what_a_side_undertakes_to_do_is_no_event_where_it_would_happen(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The government and the rebels signed a ceasefire agreement in Fergana on Monday. Under the agreement, "
+            "both sides undertook to stop artillery fire and drone strikes on populated areas from midnight on March "
+            "27, to open a humanitarian corridor between Osh and Nookat, and to exchange prisoners within ten days.")
+    assert _places(extractor, text) == [["Fergana"]]  # not also an agreement at Osh and one at Nookat

@@ -48,6 +48,12 @@ _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|near|into|within|of)\s
 _HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]*\|\s*Published:[^\n]*\n)?")
 
 
+_PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
+                       r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
+                       r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
+                       r"exchanged|withdrawn|handed)\b", re.I)
+
+
 def _header_end(text: str) -> int:
     """End of a leading label line and "Publisher: ... | Published: ..." header, if any."""
     m = _HEADER_BLOCK.match(text)
@@ -382,6 +388,10 @@ class Extractor:
                 self._continue_event(events, text, ss, se, sub, clause_cas)
                 continue
             if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:
+                continue
+            if _PROMISED.search(text, cs, ce) and (sub != "Agreement" or any(e_.sub_type == "Agreement" for e_ in events)):
+                # what a side undertakes, plans or threatens to do has not happened ("both sides undertook to stop
+                # artillery fire ... and to open a corridor between Osh and Nookat"); agreeing is the agreement
                 continue
             made = self._events_for_clause(
                 text, cs, ce, ss, se, sub, cls.score, idx, clause_cas, raw, claimant,
