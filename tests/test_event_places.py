@@ -42,3 +42,9 @@ def test_what_a_side_undertakes_to_do_is_no_event_where_it_would_happen(extracto
             "both sides undertook to stop artillery fire and drone strikes on populated areas from midnight on March "
             "27, to open a humanitarian corridor between Osh and Nookat, and to exchange prisoners within ten days.")
     assert _places(extractor, text) == [["Fergana"]]  # not also an agreement at Osh and one at Nookat
+
+
+def test_where_people_came_from_is_not_where_they_gathered(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("About 300 protesters, most of them families displaced from Nookat and Uzgen, held a peaceful protest "
+            "outside the regional administration in Osh on Friday, 15 March, demanding a humanitarian corridor.")
+    assert _places(extractor, text) == [["Osh"]]

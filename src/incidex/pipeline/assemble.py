@@ -48,6 +48,8 @@ _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|near|into|within|of)\s
 _HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]*\|\s*Published:[^\n]*\n)?")
 
 
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|district|region|province)s?\s+of\s+)?"
+                     r"(?:[\w'’-]+\s*(?:,|and)\s+)*$", re.I)
 _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
                        r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
@@ -493,6 +495,9 @@ class Extractor:
                  if p.location is not None and p.location.feature != "region"}
         fine = [p for p in fine if not (p.location is not None and p.location.feature == "region"
                                         and (p.location.country_code, p.location.admin1) in towns)] or fine
+        # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
+        # from is not where the event happened, when the clause names that place too
+        fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
         locs: list[Location] = []
         if fine:
             seen: set[str] = set()
