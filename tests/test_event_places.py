@@ -48,3 +48,10 @@ def test_where_people_came_from_is_not_where_they_gathered(extractor) -> None:  
     text = ("About 300 protesters, most of them families displaced from Nookat and Uzgen, held a peaceful protest "
             "outside the regional administration in Osh on Friday, 15 March, demanding a humanitarian corridor.")
     assert _places(extractor, text) == [["Osh"]]
+
+
+def test_an_arrest_is_where_the_arrested_were_not_where_their_deed_was(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Security officers yesterday detained six members of an armed cell in the town of Kyzyl-Kyya who are "
+            "suspected of organising the bombing of an army vehicle near Batken on 14 March.")
+    got = _places(extractor, text)
+    assert got and all("Batken" not in p for p in got)

@@ -50,6 +50,8 @@ _HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]
 
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|district|region|province)s?\s+of\s+)?"
                      r"(?:[\w'’-]+\s*(?:,|and)\s+)*$", re.I)
+_REASON = re.compile(r"\b(?:suspected\s+of|accused\s+of|charged\s+with|in\s+connection\s+with|blamed\s+for|"
+                     r"responsible\s+for|wanted\s+for)\b", re.I)
 _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
                        r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
@@ -498,6 +500,12 @@ class Extractor:
         # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
         # from is not where the event happened, when the clause names that place too
         fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
+        if sub == "Arrests":
+            # "detained six members of a cell in Kyzyl-Kyya who are suspected of the bombing on the Batken road": the
+            # arrest is where the arrested were, not where the deed they are suspected of was done
+            why = _REASON.search(text, cs, ce)
+            if why is not None:
+                fine = [p for p in fine if p.start < why.start()] or fine
         locs: list[Location] = []
         if fine:
             seen: set[str] = set()
