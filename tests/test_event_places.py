@@ -55,3 +55,18 @@ def test_an_arrest_is_where_the_arrested_were_not_where_their_deed_was(extractor
             "suspected of organising the bombing of an army vehicle near Batken on 14 March.")
     got = _places(extractor, text)
     assert got and all("Batken" not in p for p in got)
+
+
+def test_a_road_named_after_two_towns_is_in_neither(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Four engineers working on the Khujand–Isfara highway were abducted by armed men yesterday evening on the "
+            "eastern outskirts of Khujand, their employer said.")
+    assert _places(extractor, text) == [["Khujand"]]
+    text = "A roadside bomb struck an army vehicle on the Batken–Isfara road on 14 March, killing four soldiers."
+    assert _places(extractor, text) == [["Batken"]]
+
+
+def test_people_who_gather_to_demand_something_protest() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    assert cue_scores("Relatives gathered outside the city administration on Monday to demand their release."
+                      ).get("Peaceful protest", 0) >= 2.0

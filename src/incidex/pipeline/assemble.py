@@ -52,6 +52,10 @@ _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|district|regi
                      r"(?:[\w'’-]+\s*(?:,|and)\s+)*$", re.I)
 _REASON = re.compile(r"\b(?:suspected\s+of|accused\s+of|charged\s+with|in\s+connection\s+with|blamed\s+for|"
                      r"responsible\s+for|wanted\s+for)\b", re.I)
+_ROAD_WORDS = r"(?:road|highway|motorway|route|expressway|railway|railroad|pipeline)"
+_ROAD_FIRST = re.compile(rf"\s*[-–—]\s*[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?\s+{_ROAD_WORDS}\b")
+_ROAD_SECOND = re.compile(rf"\s+{_ROAD_WORDS}\b")
+_ROAD_DASH = re.compile(r"[A-Z][\w'’]+\s*[-–—]\s*$")
 _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
                        r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
@@ -500,6 +504,13 @@ class Extractor:
         # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
         # from is not where the event happened, when the clause names that place too
         fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
+        # "on the Khujand–Isfara highway": a road named after two towns is in neither; the clause's other place if it
+        # names one ("on the eastern outskirts of Khujand"), else the road's first town ("the Batken–Isfara road")
+        first = [p for p in fine if _ROAD_FIRST.match(text, p.end)]
+        second = [p for p in fine if _ROAD_SECOND.match(text, p.end) and _ROAD_DASH.search(text, max(0, p.start - 40), p.start)]
+        if first or second:
+            fine = [p for p in fine if p not in first and p not in second] or \
+                [p for p in fine if p not in second] or fine
         if sub == "Arrests":
             # "detained six members of a cell in Kyzyl-Kyya who are suspected of the bombing on the Batken road": the
             # arrest is where the arrested were, not where the deed they are suspected of was done
