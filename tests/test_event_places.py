@@ -70,3 +70,8 @@ def test_people_who_gather_to_demand_something_protest() -> None:
 
     assert cue_scores("Relatives gathered outside the city administration on Monday to demand their release."
                       ).get("Peaceful protest", 0) >= 2.0
+
+
+def test_a_road_between_two_towns_is_at_the_first(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "A roadside bomb struck an army truck on the road between Batken and Isfara yesterday, killing four soldiers."
+    assert _places(extractor, text) == [["Batken"]]

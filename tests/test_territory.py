@@ -17,6 +17,7 @@ from incidex.pipeline.territory import taking_side
     ("IS militants overran the base.", "non_state"),
     ("The Arakan Army said it had taken control of a battalion headquarters.", "non_state"),
     ("Government forces said they had regained control of the city after clashes with al-Shabaab.", "state"),
+    ("The rebels said they had taken full control of Nookat on Tuesday.", "non_state"),
     ("Heavy rain flooded the district on Monday.", None),
     ("It is not known who captured the hill.", None),  # "is" is no acronym
 ])

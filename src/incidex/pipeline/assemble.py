@@ -56,6 +56,7 @@ _ROAD_WORDS = r"(?:road|highway|motorway|route|expressway|railway|railroad|pipel
 _ROAD_FIRST = re.compile(rf"\s*[-–—]\s*[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?\s+{_ROAD_WORDS}\b")
 _ROAD_SECOND = re.compile(rf"\s+{_ROAD_WORDS}\b")
 _ROAD_DASH = re.compile(r"[A-Z][\w'’]+\s*[-–—]\s*$")
+_ROAD_BETWEEN = re.compile(rf"\b{_ROAD_WORDS}\s+(?:linking|connecting|between|from)\s+(?:the\s+)?(?:towns?\s+of\s+)?$")
 _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
                        r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
@@ -508,6 +509,14 @@ class Extractor:
         # names one ("on the eastern outskirts of Khujand"), else the road's first town ("the Batken–Isfara road")
         first = [p for p in fine if _ROAD_FIRST.match(text, p.end)]
         second = [p for p in fine if _ROAD_SECOND.match(text, p.end) and _ROAD_DASH.search(text, max(0, p.start - 40), p.start)]
+        # "on the road between Batken and Isfara"
+        for p in fine:
+            if _ROAD_BETWEEN.search(text, max(0, p.start - 40), p.start):
+                m = re.match(r"\s*(?:and|to|,)\s*", text[p.end:])
+                nxt = next((q for q in fine if m is not None and q.start == p.end + m.end()), None)
+                if nxt is not None:
+                    first.append(p)
+                    second.append(nxt)
         if first or second:
             fine = [p for p in fine if p not in first and p not in second] or \
                 [p for p in fine if p not in second] or fine

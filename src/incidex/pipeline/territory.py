@@ -34,7 +34,7 @@ _ACTOR = re.compile(rf"\b(?:(?P<state>{_STATE})|(?P<non_state>{_NON_STATE}))\b",
 _CASED = frozenset({"IS", "PDF", "PDFs", "SAF", "ISF", "SNA", "NPA", "ADF", "KIA", "ELN", "RSF", "SDF", "HTS"})
 
 _TAKE = (r"seiz(?:e|ed|es|ing)|captur(?:e|ed|es|ing)|recaptur(?:e|ed|es|ing)|(?:re)?t(?:ook|aken|ake|akes|aking) "
-         r"(?:over|back|control)|retook|retak(?:e|en|es|ing)|overr?an|overrun(?:ning)?|conquer(?:ed|s|ing)?|"
+         r"(?:full |total |complete |effective )?(?:over|back|control)|retook|retak(?:e|en|es|ing)|overr?an|overrun(?:ning)?|conquer(?:ed|s|ing)?|"
          r"regain(?:ed|s|ing)?|reclaim(?:ed|s|ing)?|liberat(?:e|ed|es|ing)|gain(?:ed|s)? control|"
          r"assum(?:e|ed) control|seiz(?:ed|ing) control|occup(?:y|ied|ies|ying)|re-?occup(?:y|ied)|stormed")
 _TAKE_RE = re.compile(rf"\b(?:{_TAKE})\b", re.I)
