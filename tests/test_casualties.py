@@ -179,3 +179,9 @@ def test_a_figure_with_its_sub_count_and_dozens_counted() -> None:
     assert got("Five policemen among 40 killed in clashes after the verdict") == [("killed", 5, "exact"),
                                                                                ("killed", 40, "exact")]
     assert got("Burma: Military Massacres Dozens in Rohingya Village") == [("killed", 24, "several")]
+
+
+def test_military_euphemisms_for_killing_count_as_killed():
+    for verb in ("eliminated", "neutralised", "neutralized", "liquidated"):
+        got = cas(f"According to preliminary data, more than 20 terrorists were {verb}.")
+        assert [(o, low, q) for o, _g, low, _b, _h, q in got] == [("killed", 21, "more_than")], verb

@@ -42,7 +42,7 @@ NUMBER = re.compile(
     re.I,
 )
 OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(r"\b(?:killed|killing|kills|martyred|martyrs?|dead|died|die|deaths?|death toll|lost their lives|lost (?:his|her) life|slain|slaughtered|massacred|executed|murdered|fatalities|fatally|shot dead|(?:shot|beaten|stabbed|burned|burnt|hacked|tortured) to death|perished|bodies|lifeless|casualties were fatal)\b", re.I)),
+    ("killed", re.compile(r"\b(?:killed|killing|kills|martyred|martyrs?|dead|died|die|deaths?|death toll|lost their lives|lost (?:his|her) life|slain|slaughtered|massacred|executed|murdered|fatalities|fatally|shot dead|(?:shot|beaten|stabbed|burned|burnt|hacked|tortured) to death|perished|bodies|lifeless|casualties were fatal|eliminated|neutrali[sz]ed|liquidated)\b", re.I)),
     ("injured", re.compile(r"\b(?:wounded|wounding|injured|injuring|injuries|hurt|hospitali[sz]ed|maimed)\b", re.I)),
     ("missing", re.compile(r"\b(?:missing|unaccounted for|disappeared)\b", re.I)),
     ("captured", re.compile(r"\b(?:captured|taken prisoner|prisoners? of war|abducted|kidnapped|taken hostage|hostages?)\b", re.I)),
