@@ -411,3 +411,13 @@ def test_the_gap_before_an_area_is_read_in_linear_time() -> None:
     assert _area_gap(" is an unincorporated community in ") and _area_gap(", a village in the northern ")
     assert not _area_gap(" and in ") and not _area_gap(" attacked ")
     assert not _area_gap(" " * 5000 + "x") and not _area_gap(" in" * 40)  # no backtracking on long runs
+
+
+def test_a_country_before_an_admin_word_keeps_its_name() -> None:
+    from incidex.gazetteer.index import open_gazetteer
+
+    text = "5 villagers killed in terrorists' attack in N. Myanmar state"
+    ms = [PlaceMention(text.index("Myanmar"), text.index("Myanmar") + 7, "Myanmar", cue="admin")]
+    resolve(ms, open_gazetteer(), {}, text)
+    loc = ms[0].location
+    assert loc is not None and loc.feature == "country" and loc.name == "Myanmar"  # not "Myanmar (region)"

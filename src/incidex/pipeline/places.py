@@ -770,7 +770,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             feature, precision = best.feature, 2 if pm.cue == "near" else 1
         lat, lon = area_point(best.id, best.feature, best.country_code) or (best.lat, best.lon)
         pm.location = Location(
-            name=best.name if not (pm.cue == "admin" and best.feature not in ("region", "district"))
+            name=best.name if not (pm.cue == "admin" and best.feature not in ("region", "district", "country"))
             else f"{best.name} ({'district' if feature == 'district' else 'region'})",
             name_as_written=pm.written,
             country_code=best.country_code,
