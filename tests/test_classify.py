@@ -159,6 +159,9 @@ PRECEDENCE = {
     # demonstrators or party supporters who clash riot; they are no armed side
     "Four killed in clashes between protesters and police in the capital.": "Violent demonstration",
     "Two killed as ruling party supporters clash with opposition activists.": "Mob violence",
+    # ... but soldiers and armed men, or armed factions, fight a battle
+    "Clashes between soldiers and armed men left six dead near the town.": "Armed clash",
+    "Clashes between rival armed factions killed 12 in the capital.": "Armed clash",
     # fighting told with a ceasefire it breaks is the fighting
     "Fighting continues in the north a week after the signing of the truce.": "Armed clash",
     # soldiers or police as the victims of armed men
