@@ -162,6 +162,7 @@ PRECEDENCE = {
     # ... but soldiers and armed men, or armed factions, fight a battle
     "Clashes between soldiers and armed men left six dead near the town.": "Armed clash",
     "Clashes between rival armed factions killed 12 in the capital.": "Armed clash",
+    "Security forces clashed with opposition fighters north of the city.": "Armed clash",
     # fighting told with a ceasefire it breaks is the fighting
     "Fighting continues in the north a week after the signing of the truce.": "Armed clash",
     # soldiers or police as the victims of armed men
