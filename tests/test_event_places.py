@@ -75,3 +75,8 @@ def test_people_who_gather_to_demand_something_protest() -> None:
 def test_a_road_between_two_towns_is_at_the_first(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "A roadside bomb struck an army truck on the road between Batken and Isfara yesterday, killing four soldiers."
     assert _places(extractor, text) == [["Batken"]]
+
+
+def test_a_foiled_plan_is_still_an_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Police in Kano foiled a plan to bomb a church on Sunday, seizing explosives from two suspects."
+    assert _places(extractor, text) == [["Kano"]]

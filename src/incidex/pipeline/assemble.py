@@ -57,8 +57,9 @@ _ROAD_FIRST = re.compile(rf"\s*[-–—]\s*[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?
 _ROAD_SECOND = re.compile(rf"\s+{_ROAD_WORDS}\b")
 _ROAD_DASH = re.compile(r"[A-Z][\w'’]+\s*[-–—]\s*$")
 _ROAD_BETWEEN = re.compile(rf"\b{_ROAD_WORDS}\s+(?:linking|connecting|between|from)\s+(?:the\s+)?(?:towns?\s+of\s+)?$")
-_PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|plan(?:s|ned)?|"
-                       r"intend(?:s|ed)?|committed|agreed|undertaking)\s+to\b"
+# (not "planned to": "police foiled a plan to bomb the church" is an event, of disrupted weapons use)
+_PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|committed|agreed|"
+                       r"undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
                        r"exchanged|withdrawn|handed)\b", re.I)
 
