@@ -57,6 +57,7 @@ _ROAD_FIRST = re.compile(rf"\s*[-–—]\s*[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?
 _ROAD_SECOND = re.compile(rf"\s+{_ROAD_WORDS}\b")
 _ROAD_DASH = re.compile(r"[A-Z][\w'’]+\s*[-–—]\s*$")
 _ROAD_BETWEEN = re.compile(rf"\b{_ROAD_WORDS}\s+(?:linking|connecting|between|from)\s+(?:the\s+)?(?:towns?\s+of\s+)?$")
+_ROAD_JOIN = re.compile(r"\s*(?:and|to|,)\s*")
 # (not "planned to": "police foiled a plan to bomb the church" is an event, of disrupted weapons use)
 _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|threaten(?:ed|s)?|committed|agreed|"
                        r"undertaking)\s+to\b"
@@ -78,6 +79,35 @@ _TOLD_LATER = re.compile(r"\b(?:took place|takes place|occurred|happened|was car
 # shelling): the event is made without the figures (development gold: 2.0 and 3.0 gave event F1 0.654; 4.0, and
 # making no such event at all, 0.649)
 AGGREGATE_EVENT_CUE = 3.0
+
+
+def _event_places(text: str, cs: int, ce: int, sub: str, fine: list[PlaceMention]) -> list[PlaceMention]:
+    """The places of a clause (cs:ce) that are the event's, not places it only mentions; all of them when every
+    one would go."""
+    # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
+    # from is not where the event happened, when the clause names that place too
+    fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
+    # "on the Khujand–Isfara highway": a road named after two towns is in neither; the clause's other place if it
+    # names one ("on the eastern outskirts of Khujand"), else the road's first town ("the Batken–Isfara road")
+    first = [p for p in fine if _ROAD_FIRST.match(text, p.end)]
+    second = [p for p in fine if _ROAD_SECOND.match(text, p.end) and _ROAD_DASH.search(text, max(0, p.start - 40), p.start)]
+    # "on the road between Batken and Isfara"
+    for p in fine:
+        if _ROAD_BETWEEN.search(text, max(0, p.start - 40), p.start):
+            m = _ROAD_JOIN.match(text, p.end)
+            nxt = next((q for q in fine if m is not None and q.start == m.end()), None)
+            if nxt is not None:
+                first.append(p)
+                second.append(nxt)
+    if first or second:
+        fine = [p for p in fine if p not in first and p not in second] or [p for p in fine if p not in second] or fine
+    if sub == "Arrests":
+        # "detained six members of a cell in Kyzyl-Kyya who are suspected of the bombing on the Batken road": the
+        # arrest is where the arrested were, not where the deed they are suspected of was done
+        why = _REASON.search(text, cs, ce)
+        if why is not None:
+            fine = [p for p in fine if p.start < why.start()] or fine
+    return fine
 
 
 def _told_once(e: Event) -> Event:
@@ -400,7 +430,7 @@ class Extractor:
             if not events and not own_place and not own_date and cls.any_cue < 2.0 and not violent_cas:
                 continue
             if _PROMISED.search(text, cs, ce) and (sub != "Agreement" or any(e_.sub_type == "Agreement" for e_ in events)):
-                # what a side undertakes, plans or threatens to do has not happened ("both sides undertook to stop
+                # what a side undertakes, vows or threatens to do has not happened ("both sides undertook to stop
                 # artillery fire ... and to open a corridor between Osh and Nookat"); agreeing is the agreement
                 continue
             made = self._events_for_clause(
@@ -503,30 +533,7 @@ class Extractor:
                  if p.location is not None and p.location.feature != "region"}
         fine = [p for p in fine if not (p.location is not None and p.location.feature == "region"
                                         and (p.location.country_code, p.location.admin1) in towns)] or fine
-        # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
-        # from is not where the event happened, when the clause names that place too
-        fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
-        # "on the Khujand–Isfara highway": a road named after two towns is in neither; the clause's other place if it
-        # names one ("on the eastern outskirts of Khujand"), else the road's first town ("the Batken–Isfara road")
-        first = [p for p in fine if _ROAD_FIRST.match(text, p.end)]
-        second = [p for p in fine if _ROAD_SECOND.match(text, p.end) and _ROAD_DASH.search(text, max(0, p.start - 40), p.start)]
-        # "on the road between Batken and Isfara"
-        for p in fine:
-            if _ROAD_BETWEEN.search(text, max(0, p.start - 40), p.start):
-                m = re.match(r"\s*(?:and|to|,)\s*", text[p.end:])
-                nxt = next((q for q in fine if m is not None and q.start == p.end + m.end()), None)
-                if nxt is not None:
-                    first.append(p)
-                    second.append(nxt)
-        if first or second:
-            fine = [p for p in fine if p not in first and p not in second] or \
-                [p for p in fine if p not in second] or fine
-        if sub == "Arrests":
-            # "detained six members of a cell in Kyzyl-Kyya who are suspected of the bombing on the Batken road": the
-            # arrest is where the arrested were, not where the deed they are suspected of was done
-            why = _REASON.search(text, cs, ce)
-            if why is not None:
-                fine = [p for p in fine if p.start < why.start()] or fine
+        fine = _event_places(text, cs, ce, sub, fine)
         locs: list[Location] = []
         if fine:
             seen: set[str] = set()
