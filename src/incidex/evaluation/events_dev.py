@@ -20,6 +20,7 @@ import csv
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,10 @@ class DevSnippet:
     unsure: bool = False
 
 
+@lru_cache(maxsize=1)
 def ucdp_headlines() -> dict[str, str]:
     """``ucdp:<id>:<k>`` -> headline: each ";"-separated piece of a source headline, the first time its
-    text occurs in the file."""
+    text occurs in the file. Read once per process: the real set's two UCDP files both ask."""
     path = data_path("ucdp_ged_sample", "ged191_MMR_BGD.csv")
     seen: set[str] = set()
     out: dict[str, str] = {}
@@ -61,6 +63,7 @@ def ucdp_headlines() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def wiki_descriptions() -> dict[str, str]:
     path = data_path("wiki_terror_incidents", "incidents.jsonl")
     out: dict[str, str] = {}
