@@ -152,6 +152,18 @@ def test_a_model_the_cache_cannot_hold_is_used_all_the_same(tmp_path, monkeypatc
 
 # the codebook's precedence rules after the models; sentences written for this test
 PRECEDENCE = {
+    # the side that takes control decides the territorial sub-type (pipeline/territory.py)
+    "Al-Shabaab fighters recaptured the town of Bardhere after government troops pulled out.":
+        "Non-state actor overtakes territory",
+    "Government troops recaptured the town of Bardhere from al-Shabaab fighters on Friday.":
+        "Government regains territory",
+    # violence by the demonstrators makes a riot, even when the police then shoot
+    "Security forces shot dead three demonstrators after the crowd torched a police station.": "Violent demonstration",
+    # an attack on soldiers, police or their posts is a battle; on civilians, an Attack
+    "Two police officers were killed when gunmen fired on their checkpoint in Badakhshan on Wednesday night.":
+        "Armed clash",
+    "Gunmen on motorbikes attacked the military base in Boulkessi, killing 12 soldiers.": "Armed clash",
+    "Gunmen attacked a village near Boulkessi, killing 12 civilians.": "Attack",
     # a suicide car bomb is a suicide bomb, though "car bomb" is a remote explosive's cue too
     "A suicide car bomb exploded outside the school as a convoy drove past.": "Suicide bomb",
     # a bombing of civilians is an explosion, not an Attack

@@ -25,30 +25,6 @@ def test_the_taking_side(text: str, side: str | None) -> None:
     assert taking_side(text) == side
 
 
-@pytest.mark.slow
-def test_the_classifier_follows_the_taking_side_and_the_demonstration_precedence() -> None:
-    from incidex.pipeline.classify import classify_many
-
-    got = [c.sub_type for c in classify_many([
-        "Al-Shabaab fighters recaptured the town of Bardhere after government troops pulled out.",
-        "Government troops recaptured the town of Bardhere from al-Shabaab fighters on Friday.",
-        "Security forces shot dead three demonstrators after the crowd torched a police station.",
-    ])]
-    assert got == ["Non-state actor overtakes territory", "Government regains territory", "Violent demonstration"]
-
-
-@pytest.mark.slow
-def test_an_attack_on_soldiers_or_their_posts_is_a_battle() -> None:
-    from incidex.pipeline.classify import classify_many
-
-    got = [c.sub_type for c in classify_many([
-        "Two police officers were killed when gunmen fired on their checkpoint in Badakhshan on Wednesday night.",
-        "Gunmen on motorbikes attacked the military base in Boulkessi, killing 12 soldiers.",
-        "Gunmen attacked a village near Boulkessi, killing 12 civilians.",
-    ])]
-    assert got == ["Armed clash", "Armed clash", "Attack"]
-
-
 def test_strikes_and_the_words_that_look_like_interventions() -> None:
     from incidex.pipeline.classify import cue_scores
 
