@@ -179,6 +179,10 @@ PRECEDENCE = {
     "Fighting continues in the north a week after the signing of the truce.": "Armed clash",
     # soldiers or police as the victims of armed men
     "Four police killed in attack on a border post.": "Armed clash",
+    "Nine police killed by insurgents near the border.": "Armed clash",
+    "Three farmers killed by suspected militants near the river.": "Attack",
+    # people killed in a named place's fighting are the battle's; a country's "clashes" may be a riot's
+    "Officials say 22 dead in Kachin fighting.": "Armed clash",
 }
 
 

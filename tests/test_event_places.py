@@ -80,3 +80,43 @@ def test_a_road_between_two_towns_is_at_the_first(extractor) -> None:  # type: i
 def test_a_foiled_plan_is_still_an_event(extractor) -> None:  # type: ignore[no-untyped-def]
     text = "Police in Kano foiled a plan to bomb a church on Sunday, seizing explosives from two suspects."
     assert _places(extractor, text) == [["Kano"]]
+
+
+def test_headlines_joined_by_a_semicolon_are_separate_sentences(extractor) -> None:  # type: ignore[no-untyped-def]
+    # UCDP GED's source_headline field: a headline per report, joined by ";" with no space
+    text = "Clashes kill over 30 soldiers in northeast Myanmar in two weeks;3 Injured by Grenade Blast in Taunggyi"
+    ann = extractor.annotator.annotate(text)
+    assert [text[s:e] for s, e in ann.sentences][-1] == "3 Injured by Grenade Blast in Taunggyi"
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    grenade = [e for e in ex.events if e.sub_type == "Grenade"]
+    assert [[loc.name for loc in e.locations] for e in grenade] == [["Taunggyi"]]
+    assert [c.low for c in grenade[0].casualties] == [3]  # the other headline's figures are not the grenade's
+    # prose writes "; " and keeps one sentence
+    prose = "Shells hit the market; two people were hurt."
+    assert len(extractor.annotator.annotate(prose).sentences) == 1
+
+
+def test_an_event_told_at_a_country_and_at_a_place_in_it_is_one_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Two killed in sectarian violence in Myanmar's second city;Curfew imposed on Myanmar's Mandalay as "
+            "communal riot erupts")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2014-07-03"))
+    riots = [e for e in ex.events if e.sub_type == "Mob violence"]
+    assert [[loc.name for loc in e.locations] for e in riots] == [["Mandalay"]]
+
+
+def test_a_headline_of_another_type_is_its_own_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Myanmar says nine police killed by insurgents on Bangladesh border;Two Arrested After Attacks on Border "
+            "Guard Posts")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2016-10-09"))
+    assert [e.sub_type for e in ex.events] == ["Armed clash", "Arrests"]
+    # in prose, a clause with no place or date of its own still continues the event before it
+    prose = ("Militants attacked a police post in Maungdaw on Sunday, killing nine officers. "
+             "Two suspects were later arrested.")
+    assert len(extractor.extract(RawDocument(text=prose, origin="test")).events) == 1
+
+
+def test_a_months_toll_is_a_total() -> None:
+    from incidex.pipeline.events import is_aggregate
+
+    assert is_aggregate("Myanmar says 22 dead in Kachin fighting this month")
+    assert not is_aggregate("Earlier this month, gunmen killed five people in the market")

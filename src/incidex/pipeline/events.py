@@ -26,6 +26,8 @@ AGGREGATE_CUE = re.compile(
     r"(?:\w+ )?(?:weeks|months|years)|during the (?:\d+-day\s+)?(?:war|conflict)|cumulative|overall|since (?:January|February|"
     r"March|April|May|June|July|August|September|October|November|December|\d{1,2}\s+[A-Z][a-z]+|(?:19|20)\d\d)|"
     r"in the (?:first|past|last) (?:\w+ )?(?:months?|weeks?|years?)|this year|last year|"
+    # "22 dead in Kachin fighting this month": the month's total; "earlier this month" dates one event
+    r"(?<!earlier )(?<!early )(?<!later )(?<!late )this month\b|"
     # "over 30 soldiers killed in two weeks", "within a month": a period's total
     r"(?:in|within) (?:the )?(?:past |last )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|a few) "
     r"(?:weeks|months|years)|within (?:a|one) (?:week|month|year)|death toll (?:has )?(?:risen|climbed|reached) .{0,30}since|"
