@@ -183,6 +183,11 @@ PRECEDENCE = {
     "Three farmers killed by suspected militants near the river.": "Attack",
     # people killed in a named place's fighting are the battle's; a country's "clashes" may be a riot's
     "Officials say 22 dead in Kachin fighting.": "Armed clash",
+    # militants killed by the police in a raid fought a battle; the gunmen's own victims make it their attack
+    "Nine militants killed in a police raid on a hideout in the capital.": "Armed clash",
+    "Gunmen stormed the hotel. Six gunmen were killed and 40 people are confirmed dead.": "Attack",
+    # a shell as the weapon
+    "Eleven students killed by an army shell near the school.": "Shelling/artillery/missile attack",
 }
 
 

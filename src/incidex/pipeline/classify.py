@@ -377,8 +377,10 @@ def codebook_rules(best: str, text: str, sc: dict[str, float], cs: dict[str, flo
         best = next((t for t in higher if cs.get(t, 0.0) >= _FULL_CUE.get(t, math.inf)), best)
     if best == "Attack" and cs.get("Armed clash", 0.0) >= 4.0:
         best = "Armed clash"  # killed in the fighting or the crossfire: the battle's casualties
-    if best == "Attack" and _ARMED_TARGET.search(text) and not _CIVILIAN_VICTIMS.search(text):
-        # the codebook's Attack is on civilians; on soldiers, police or their posts it is a battle
+    if best == "Attack" and (_ARMED_TARGET.search(text) or (_ARMED_VICTIMS.search(text) and not _PEOPLE.search(text))) \
+            and not _CIVILIAN_VICTIMS.search(text):
+        # the codebook's Attack is on civilians; on soldiers, police or their posts, or on militants killed in a
+        # raid, it is a battle
         best = "Armed clash"
     if best in _BY_SIDE.values():
         # the codebook's test is who takes control, which the models barely see (pipeline/territory.py)
@@ -425,6 +427,15 @@ _ARMED_TARGET = re.compile(
     r"(?:\w+\s+)?(?:killed|wounded|injured|stabbed|shot|attacked)\b"
     r"|\b(?:killed|wounded|injured|stabbed|shot|fired on|opened fire on)\s+(?:(?!by\b)\w+\s+){0,2}(?:police officers?|"
     r"policem[ae]n|soldiers|troops|security (?:force )?(?:members|personnel))\b", re.I)
+# armed non-state men as the ones killed: "Nine JMB militants killed in capital raid", "police kill nine militants"
+_ARMED_VICTIMS = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|dozens of)\s+(?:\w+\s+)?(?:militants|insurgents|"
+    r"rebels|gunmen|fighters|jihadists|terrorists|extremists)\s+(?:were\s+|are\s+)?(?:killed|shot dead|gunned down)\b"
+    r"|\b(?:kill(?:s|ed)?|shot dead|gunned down)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|"
+    r"dozens of)\s+(?:suspected\s+)?(?:\w+\s+)?(?:militants|insurgents|rebels|gunmen|fighters|jihadists|terrorists|"
+    r"extremists)\b", re.I)
+# "6 gunmen were killed. 40 people are confirmed dead": the gunmen's own victims make it their attack
+_PEOPLE = re.compile(r"\b(?:people|persons|hostages)\b", re.I)
 _CIVILIAN_VICTIMS = re.compile(r"\b(?:civilians?|unarmed|villagers?|residents?|worshippers?|passengers?|students?|children|"
                                r"women|farmers?|shoppers?|pilgrims?|tourists?|families|bystanders|protesters?)\b",
                                re.I)
