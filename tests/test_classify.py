@@ -186,6 +186,8 @@ PRECEDENCE = {
     # militants killed by the police in a raid fought a battle; the gunmen's own victims make it their attack
     "Nine militants killed in a police raid on a hideout in the capital.": "Armed clash",
     "Gunmen stormed the hotel. Six gunmen were killed and 40 people are confirmed dead.": "Attack",
+    # fighting told with talks that fail or loom is the fighting
+    "Rebels and government troops clash in the hills as peace talks loom.": "Armed clash",
     # a shell as the weapon
     "Eleven students killed by an army shell near the school.": "Shelling/artillery/missile attack",
 }
@@ -205,5 +207,6 @@ def test_no_event_cue_for_a_refused_ceasefire_or_a_war_as_background() -> None:
 
     assert "Agreement" not in cue_scores("The government rejected the rebels' request for ceasefire talks.")
     assert "Agreement" not in cue_scores("Shelling went on despite the ceasefire.")
+    assert classify_many(["Talks fail to end KNU and army fighting"])[0].sub_type != "Agreement"
     assert "Armed clash" not in cue_scores("The pause is the first written agreement since fighting erupted in May.")
     assert cue_scores("Three civilians were killed during fighting in the township.").get("Armed clash", 0) >= 3.0

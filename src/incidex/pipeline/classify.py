@@ -83,6 +83,7 @@ def cues() -> tuple[Cue, ...]:
 _NO_AGREEMENT = (
     r"\b(?:reject\w*|rules?\s+out|ruled\s+out|refus\w*|rebuff\w*)\s+(?:\w+\s+){0,4}?(?:talks|cease-?fire|truce|negotiat\w*)"
     r"|\b(?:requests?|calls?|push|bid|hopes?)\s+for\s+(?:an?\s+|direct\s+)?(?:cease-?fire|truce|peace\s+talks|talks)"
+    r"|\btalks\s+(?:fail|failed|collapse|collapsed|stall|stalled)\b"
     r"|\b(?:despite|breach\w*\s+of|broken)\s+(?:the\s+|a\s+)?(?:cease-?fires?|truce)|\bcease-?fire\s+(?:breach|violation)s?")
 
 # phrases that contain a cue word but report no such event: a violated ceasefire is not an agreement; the
