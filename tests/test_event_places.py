@@ -120,3 +120,10 @@ def test_a_months_toll_is_a_total() -> None:
 
     assert is_aggregate("Myanmar says 22 dead in Kachin fighting this month")
     assert not is_aggregate("Earlier this month, gunmen killed five people in the market")
+
+
+def test_where_the_losing_side_fled_is_not_where_the_fighting_was(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("On 12 March, rebels took the town of Nookat after three days of battles. The garrison fled towards Osh. "
+            "During the fighting between 10 and 12 March, 17 rebels were killed.")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-13"))
+    assert [[loc.name for loc in e.locations] for e in ex.events if e.sub_type == "Armed clash"] == [["Nookat"]]

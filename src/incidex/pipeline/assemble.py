@@ -50,6 +50,10 @@ _HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]
 
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|district|region|province)s?\s+of\s+)?"
                      r"(?:[\w'’-]+\s*(?:,|and)\s+)*$", re.I)
+# where people went: "The regime garrison fled towards Osh" names no place of what happened next
+_DESTINATION = re.compile(r"\b(?:fled|flee|flees|fleeing|retreated|retreating|withdrew|withdrawing|pulled\s+back|headed|"
+                          r"heading|evacuated|displaced|escaped)\s+(?:\w+\s+){0,2}?(?:towards?|to|into)\s+"
+                          r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _REASON = re.compile(r"\b(?:suspected\s+of|accused\s+of|charged\s+with|in\s+connection\s+with|blamed\s+for|"
                      r"responsible\s+for|wanted\s+for)\b", re.I)
 _ROAD_WORDS = r"(?:road|highway|motorway|route|expressway|railway|railroad|pipeline)"
@@ -570,7 +574,9 @@ class Extractor:
             for p in mentions.before(cs):
                 if self._paragraph(text, p.start) != para:
                     break
-                if p.location is not None and not p.in_actor and not p.is_country:
+                if p.location is not None and not p.in_actor and not p.is_country and not (
+                        _ORIGIN.search(text, max(0, p.start - 60), p.start)
+                        or _DESTINATION.search(text, max(0, p.start - 60), p.start)):
                     latest = p.location
                     break
             if latest is None:
