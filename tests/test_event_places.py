@@ -127,3 +127,12 @@ def test_where_the_losing_side_fled_is_not_where_the_fighting_was(extractor) -> 
             "During the fighting between 10 and 12 March, 17 rebels were killed.")
     ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-13"))
     assert [[loc.name for loc in e.locations] for e in ex.events if e.sub_type == "Armed clash"] == [["Nookat"]]
+
+
+def test_two_events_coordinated_by_and_of_are_two_clauses(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("These figures include the victims of the shelling of Uzgen on 3–4 March and of the drone strike on the "
+            "Kara-Suu market on 10 March.")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-22"))
+    got = {(e.sub_type, e.locations[0].name, e.date.start) for e in ex.events}
+    assert got == {("Shelling/artillery/missile attack", "Uzgen", "2024-03-03"),
+                   ("Air/drone strike", "Kara Suu", "2024-03-10")}
