@@ -136,3 +136,13 @@ def test_two_events_coordinated_by_and_of_are_two_clauses(extractor) -> None:  #
     got = {(e.sub_type, e.locations[0].name, e.date.start) for e in ex.events}
     assert got == {("Shelling/artillery/missile attack", "Uzgen", "2024-03-03"),
                    ("Air/drone strike", "Kara Suu", "2024-03-10")}
+
+
+def test_the_deed_the_arrested_are_suspected_of_is_an_event_of_its_own(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Police yesterday detained six members of an armed cell in the town of Kyzyl-Kyya who are suspected of "
+            "organising the bombing of an army vehicle in Batken on 14 March, in which four soldiers were killed.")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-17"))
+    got = {(e.sub_type, e.locations[0].name, e.date.start): [(c.outcome, c.low) for c in e.casualties]
+           for e in ex.events}
+    assert got == {("Arrests", "Kyzyl-Kyya", "2024-03-16"): [("detained", 6)],
+                   ("Remote explosive/landmine/IED", "Batken", "2024-03-14"): [("killed", 4)]}

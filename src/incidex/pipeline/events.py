@@ -18,7 +18,9 @@ from incidex.pipeline.dates import DateMention
 
 CLAUSE_SPLIT = re.compile(
     r",?\s+as well as\s+|;\s+|,\s+(?:right\s+|shortly\s+|soon\s+)?(?:after|following|before)\s+(?=the\s)|"
-    r",\s+while\s+|,\s+whereas\s+|\s+and\s+of\s+(?=the\s)|\.\s+(?=[A-Z])|,\s+and\s+(?:then\s+)?(?=(?:later|on|in|at|the|a)\b)",
+    r",\s+while\s+|,\s+whereas\s+|\s+and\s+of\s+(?=the\s)|"
+    # "detained six men who are suspected of organising the bombing of ... on 14 March": the deed is an event of its own
+    r",?\s+(?:who|whom)\s+(?:are|were|is|was|had\s+been|have\s+been)\s+(?:suspected|accused)\s+of\s+|\.\s+(?=[A-Z])|,\s+and\s+(?:then\s+)?(?=(?:later|on|in|at|the|a)\b)",
 )
 AGGREGATE_CUE = re.compile(
     r"\b(?:as a result of the (?:\d+-day\s+)?(?:war|conflict|hostilities|fighting|aggression)|in total|totally|total of|"
