@@ -24,6 +24,15 @@ def test_groups_protesters_and_organisations():
     assert got["ICRC"] == "international_org" and got["Human Rights Watch"] == "international_org"
 
 
+def test_an_acronym_the_text_defines_names_the_actor():
+    text = ("Fighters of the Valley Liberation Front (VLF) attacked a convoy. Later the VLF said it had taken the town, "
+            "and the army of Armenia (AFA) denied it; the AFA said the VLF had withdrawn.")
+    got = [(a.name, a.normalized, a.kind) for a in find_actors(text, AZ_GAZ)]
+    assert got.count(("VLF", "Valley Liberation Front", "rebel_group")) == 2  # not the definition in parentheses
+    assert ("AFA", "Military Forces of Armenia", "state_forces") in got
+    assert not any(name == "VLF" for name, _, _ in got[:2])
+
+
 def test_roles_from_position():
     text = "The armed forces of Armenia shelled the positions of the armed forces of Azerbaijan."
     found = find_actors(text, AZ_GAZ)

@@ -146,3 +146,11 @@ def test_the_deed_the_arrested_are_suspected_of_is_an_event_of_its_own(extractor
            for e in ex.events}
     assert got == {("Arrests", "Kyzyl-Kyya", "2024-03-16"): [("detained", 6)],
                    ("Remote explosive/landmine/IED", "Batken", "2024-03-14"): [("killed", 4)]}
+
+
+def test_a_group_named_by_the_acronym_the_text_defined_takes_the_town(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Valley Liberation Front (VLF) has fought the army near Osh since February.\n\n"
+            "Further east, the VLF said it had taken full control of Nookat on Tuesday.")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-15"))
+    taken = [e for e in ex.events if e.locations and e.locations[0].name == "Nookat"]
+    assert [e.sub_type for e in taken] == ["Non-state actor overtakes territory"]

@@ -118,8 +118,22 @@ def find_actors(text: str, countries: CountryIndex) -> list[ActorMention]:
         last = w.split()[-1]
         kind, norm = _GENERIC_KIND.get(last, ("rebel_group", "Unidentified Armed Group"))
         out.append(ActorMention(m.start(), m.end(), m.group(0), norm, kind, None))
+    # an acronym the text defines after a name ("the Valley Liberation Front (VLF)") names that actor wherever it is
+    # written ("the VLF said it had taken full control of Nookat")
+    defined: dict[str, tuple[ActorMention, int]] = {}
+    for a in out:
+        m = _DEFINED_ACRONYM.match(text, a.end)
+        if m and m.group("a") not in defined:
+            defined[m.group("a")] = (a, m.start("a"))
+    for acr, (a, at) in defined.items():
+        for m in re.finditer(rf"\b{re.escape(acr)}\b", text):
+            if m.start() != at and free(m.start(), m.end()):
+                out.append(ActorMention(m.start(), m.end(), acr, a.normalized, a.kind, a.country_code))
     out.sort(key=lambda a: a.start)
     return out
+
+
+_DEFINED_ACRONYM = re.compile(r"\s*\((?P<a>[A-Z][A-Z0-9]{1,7})\)")
 
 
 def to_actor(text: str, a: ActorMention, role: str) -> Actor:
