@@ -122,9 +122,9 @@ def find_actors(text: str, countries: CountryIndex) -> list[ActorMention]:
     # written ("the VLF said it had taken full control of Nookat")
     defined: dict[str, tuple[ActorMention, int]] = {}
     for a in out:
-        m = _DEFINED_ACRONYM.match(text, a.end)
-        if m and m.group("a") not in defined:
-            defined[m.group("a")] = (a, m.start("a"))
+        d = _DEFINED_ACRONYM.match(text, a.end)
+        if d and d.group("a") not in defined:
+            defined[d.group("a")] = (a, d.start("a"))
     for acr, (a, at) in defined.items():
         for m in re.finditer(rf"\b{re.escape(acr)}\b", text):
             if m.start() != at and free(m.start(), m.end()):
