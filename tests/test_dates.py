@@ -34,6 +34,10 @@ def test_relative_dates():
     ds = find_dates("On September 27, 2020 it began. On the following days towns were shelled.", None)
     fd = ds[1]
     assert fd.precision == "range" and fd.first == date(2020, 9, 28) and fd.last > fd.first
+    # "N days later" counts from the narrative's latest day, a weekday too, not from the dateline
+    ds = find_dates("NOOKAT, 23 March 2024 - Troops entered Nookat on Tuesday. Two days later, bodies were found.",
+                    "2024-03-23")
+    assert [(d.text, d.first) for d in ds][1:] == [("on Tuesday", date(2024, 3, 19)), ("Two days later", date(2024, 3, 21))]
 
 
 def test_ranges_and_months():

@@ -204,7 +204,8 @@ class Timeline:
             wd = WEEKDAYS[(g["w"] or "").lower()]
             delta = (base.weekday() - wd) % 7
             dt = base - timedelta(days=delta)
-            return mk(dt, dt, "day", anchor)
+            # the narrative's latest day: "entered Nookat on Tuesday ... Two days later" counts from the Tuesday
+            return mk(dt, dt, "day", anchor, sets=True)
         if kind in ("yesterday", "today", "days_ago"):
             base, anchor = self._relative_base(prefer_publication=True)
             if base is None:
