@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -124,6 +125,13 @@ def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# the mentions whose name may be repeated as a place: tagged as a place, or after a place cue, or found twice; not a
+# name the tagger took once for a person or an organisation and the gazetteer happens to know ("Hartl said")
+_PLACE_SOURCES = frozenset(("GPE", "LOC", "FAC", "cue"))
+_IN_LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'’-]*|\bof|\b[A-Z][\w'’-]*[ \t]+(?:of|de|del|for|and))[ \t]+$")
+_IN_LONGER_NAME_AFTER = re.compile(r"[ \t]+[A-Z]|['’]s[ \t]+[A-Z]|-[A-Z]")
+
+
 def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> list[PlaceMention]:
     text = ann.text
     found: dict[tuple[int, int], PlaceMention] = {}
@@ -195,6 +203,16 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
                              or (c.admin1 and c.feature not in _AREAS and c.population >= 1000
                                  and named(c.admin1) and c.admin1 != text[ts:te]) for c in cands):
                 consider(ts, te, "title")
+    # one sense per discourse: a name found as a place is a place wherever else the text writes it, where the tagger
+    # and the scans above missed it ("looting in retaken Nookat", a headline, beside "Residents of Nookat")
+    times = Counter(p.written for p in found.values())
+    for written in {p.written for p in found.values()
+                    if (p.from_entity in _PLACE_SOURCES or times[p.written] >= 2) and p.written[:1].isupper()}:
+        for m in re.finditer(rf"(?<![\w'’$-]){re.escape(written)}(?![\w'’$-])", text):
+            # not inside a longer name ("University of Texas", "Texas Rangers")
+            if not any(covered[m.start():m.end()]) and not _IN_LONGER_NAME_BEFORE.search(text, max(0, m.start() - 40), m.start()) \
+                    and not _IN_LONGER_NAME_AFTER.match(text, m.end()):
+                consider(m.start(), m.end(), "repeat")
     mentions = sorted(found.values(), key=lambda p: p.start)
     _assign_cues(text, mentions)
     return mentions
