@@ -154,3 +154,12 @@ def test_a_group_named_by_the_acronym_the_text_defined_takes_the_town(extractor)
     ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-15"))
     taken = [e for e in ex.events if e.locations and e.locations[0].name == "Nookat"]
     assert [e.sub_type for e in taken] == ["Non-state actor overtakes territory"]
+
+
+def test_a_dateline_dates_the_report_and_the_clause_its_event(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("NOOKAT, 23 March 2024 (NPA) — Residents say the army retook the town from Valley Liberation Front "
+            "(VLF) rebels on Tuesday.")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2024-03-23"))
+    got = [(e.sub_type, e.date.start) for e in ex.events]
+    # the army took the town: the words of the clause say so, whatever the rebels' place among its actors
+    assert got == [("Government regains territory", "2024-03-19")]

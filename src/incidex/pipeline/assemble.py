@@ -43,6 +43,7 @@ from incidex.pipeline.places import (
     resolve,
 )
 from incidex.pipeline.stance import infer_stance
+from incidex.pipeline.territory import taking_side
 
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|near|into|within|of)\s+(?:the\s+)?$", re.I)
 _HEADER_BLOCK = re.compile(r"\A\s*(?:\[[^\]\n]{0,200}\]\s*\n)?(?:Publisher:[^\n]*\|\s*Published:[^\n]*\n)?")
@@ -67,6 +68,16 @@ _PROMISED = re.compile(r"\b(?:undert(?:ook|ake|akes)|pledged?|vowed?|promised?|t
                        r"undertaking)\s+to\b"
                        r"|\b(?:will|would|shall)\s+(?:\w+\s+)?be\s+(?:deployed|sent|opened|set\s+up|established|released|"
                        r"exchanged|withdrawn|handed)\b", re.I)
+
+
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Za-z .'’-]{1,30})?,\s*$")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,40}\)\s*)?[—–-]{1,2}\s")
+
+
+def _in_dateline(text: str, d: DateMention) -> bool:
+    """The date of a dateline: a place in capitals at the start of a line, the date, an agency, a dash."""
+    return bool(_DATELINE_BEFORE.search(text, max(0, d.start - 60), d.start)) \
+        and bool(_DATELINE_AFTER.match(text, d.end))
 
 
 def _header_end(text: str) -> int:
@@ -511,6 +522,10 @@ class Extractor:
 
     def _date_for(self, text: str, cs: int, ce: int, ss: int, se: int, dates: _ByStart[DateMention]) -> DateMention | None:
         inside = [d for d in dates.between(cs, ce) if d.precision != "year"]
+        # a wire story's dateline ("NOOKAT, 23 March 2024 (NPA) — ...") dates the report; a date the sentence gives
+        # for the event goes first
+        told = [d for d in inside if not _in_dateline(text, d)]
+        inside = told or inside
         if inside:
             # "By December 1, ... signed on November 10": a deadline bound is not the event's date
             plain = [d for d in inside if not _BOUND_BEFORE.search(text[max(0, d.start - 12):d.start])]
@@ -633,7 +648,10 @@ class Extractor:
             role_actors.append(prev_initiator[0])
             confidence *= 0.8
         initiator = next((a for a in role_actors if a.role == "initiator"), None)
-        if sub in ("Government regains territory", "Non-state actor overtakes territory") and initiator:
+        if sub in ("Government regains territory", "Non-state actor overtakes territory") and initiator \
+                and taking_side(text[cs:ce]) is None:
+            # who takes control, where the words of the clause did not tell (classify.codebook_rules): its
+            # initiator's kind ("the VLF said it had taken Nookat"); "the army retook the town from VLF rebels" told
             sub = "Government regains territory" if initiator.kind in ("state_forces", "government") \
                 else "Non-state actor overtakes territory"
         who = ev.attribution(text, ss, se)
