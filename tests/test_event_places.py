@@ -163,3 +163,16 @@ def test_a_dateline_dates_the_report_and_the_clause_its_event(extractor) -> None
     got = [(e.sub_type, e.date.start) for e in ex.events]
     # the army took the town: the words of the clause say so, whatever the rebels' place among its actors
     assert got == [("Government regains territory", "2024-03-19")]
+
+
+def test_a_follow_up_raises_the_sub_type_only_on_its_own_evidence(extractor) -> None:  # type: ignore[no-untyped-def]
+    def subs(text: str) -> list[str]:
+        return [e.sub_type for e in extractor.extract(RawDocument(text=text, origin="test", published="2024-03-05")).events]
+
+    # a doctor's account of the wounded is no chemical attack, whatever the models guess from it
+    assert subs("Shells struck residential streets in the town of Uzgen on Monday, killing eight people. A doctor at "
+                "the town's central hospital told reporters that eight bodies had been brought in on Monday and that "
+                "several of the wounded were in a critical condition.") == ["Shelling/artillery/missile attack"]
+    # a car bomb that the claim calls a suicide car bombing is a suicide bomb
+    assert subs("A car bomb exploded in the car park of a hotel in Quetta. The group said it was a suicide car "
+                "bombing.") == ["Suicide bomb"]
