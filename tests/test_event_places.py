@@ -176,3 +176,11 @@ def test_a_follow_up_raises_the_sub_type_only_on_its_own_evidence(extractor) -> 
     # a car bomb that the claim calls a suicide car bombing is a suicide bomb
     assert subs("A car bomb exploded in the car park of a hotel in Quetta. The group said it was a suicide car "
                 "bombing.") == ["Suicide bomb"]
+
+
+def test_figures_told_before_their_event_in_its_paragraph_are_its_figures(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("At least 84 deaths and more than 90 injuries were recorded. Shortly afterwards a car bomb targeted a "
+            "security checkpoint near Nasiriyah.")
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    assert [(e.sub_type, [(c.outcome, c.low) for c in e.casualties]) for e in ex.events] == [
+        ("Remote explosive/landmine/IED", [("killed", 84), ("injured", 91)])]

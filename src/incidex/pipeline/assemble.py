@@ -396,6 +396,7 @@ class Extractor:
         agg_sentences: set[tuple[int, int]] = set()
         last_agg_end = -1
         prev_initiator: tuple[Actor, int] | None = None
+        pending: tuple[int, list[CasualtyMention]] | None = None  # figures of a paragraph told before its event
         header_end = _header_end(text)
         for (cs, ce, ss, se), cls in zip(units, classes, strict=True):
             if ce <= header_end:
@@ -443,15 +444,26 @@ class Extractor:
                 self._continue_event(events, text, ss, se, events[-1].sub_type, clause_cas)
                 continue
             sub = cls.sub_type
+            violent_cas = any(c.outcome in ("killed", "injured") for c in clause_cas)
+            told_first = violent_cas and not in_total and not any(
+                self._paragraph(text, e_.evidence[0].start) == self._paragraph(text, ss) for e_ in events[-1:])
             if sub == NONE or sub not in SUB_TYPES:
                 alt = max(((k, v) for k, v in cls.scores.items() if k in SUB_TYPES), key=lambda kv: kv[1], default=None)
                 if alt and cls.any_cue >= 3.0:
                     sub = alt[0]
                 else:
+                    if told_first:  # "At least 30 people died and 61 were injured in the capital. The attack ..."
+                        pending = (self._paragraph(text, ss), clause_cas)
                     continue
-            violent_cas = any(c.outcome in ("killed", "injured") for c in clause_cas)
             if not (cls.any_cue >= 2.0 or (cls.score >= 0.45 and cls.any_cue >= 1.0) or (violent_cas and cls.score >= VIOLENT_CLAUSE_SCORE)):
+                if told_first:
+                    pending = (self._paragraph(text, ss), clause_cas)
                 continue
+            if pending is not None:
+                # figures told before the event they belong to, in its paragraph, with no event of their own
+                if pending[0] == self._paragraph(text, ss) and not clause_cas:
+                    clause_cas = pending[1]
+                pending = None
             # a clause with no place and no date of its own continues the event before it; a total's sentence
             # never does ("As a result of the 44-day war, 94 civilians were killed" is no part of the ceasefire)
             # ... unless it is a headline of a list (nlp.spacy_nlp) that tells an event of another type with that type's
