@@ -318,6 +318,9 @@ def test_document_figure_and_exact_match() -> None:
     assert (s["killed"].n, s["killed"].exact, s["killed"].in_text_n, s["killed"].in_text_exact) == (2, 1, 1, 1)
     # no injured figure anywhere: counted as 0, right for "a", wrong for "b"
     assert (s["injured"].exact, s["injured"].no_figure) == (1, 2)
+    # "over 80" is low 81 in incidex/1; a list of tolls states 80
+    over = _extraction([_pevent(1, "Battles", "Armed clash", None, [], [_pcas("killed", "unknown", 81, None, "more_than")])])
+    assert document_figure(over, "killed") == 80
 
 
 # -- geoparse offsets -----------------------------------------------------------------------------

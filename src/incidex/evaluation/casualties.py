@@ -10,7 +10,8 @@
 One document's figure for an outcome: per event, the largest figure of that
 outcome (a subset such as "including 5 policemen" never adds to it); summed
 over events; or the largest aggregate figure when that is larger. A
-casualty's figure is its ``best``, else ``low``, else ``high``. A document
+casualty's figure is its ``best``, else ``low``, else ``high``; for "more than N" (``low`` N + 1 in incidex/1) the
+N that the text states, as the gold-format spec's ±1 for ``more_than`` allows. A document
 without any figure for the outcome counts as 0. Because both golds are loose,
 the rate is also given on the rows whose gold figure is written in the text as
 digits, where a reader of the text alone could get it right.
@@ -43,6 +44,8 @@ class FigureCase:
 
 
 def _value(c: Casualty) -> int | None:
+    if c.qualifier == "more_than" and c.best is None and c.low is not None:
+        return c.low - 1  # the figure as stated: "over 80" is low 81 in incidex/1, 80 in a list of tolls
     for v in (c.best, c.low, c.high):
         if v is not None:
             return v
