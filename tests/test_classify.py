@@ -188,6 +188,9 @@ PRECEDENCE = {
     "Gunmen stormed the hotel. Six gunmen were killed and 40 people are confirmed dead.": "Attack",
     # fighting told with talks that fail or loom is the fighting
     "Rebels and government troops clash in the hills as peace talks loom.": "Armed clash",
+    # a blast or bombings that killed, with words between: a planted explosive by default
+    "A blast near the bus station killed at least 15 people.": "Remote explosive/landmine/IED",
+    "Bombings left at least 25 people dead in the city.": "Remote explosive/landmine/IED",
     # a shell as the weapon
     "Eleven students killed by an army shell near the school.": "Shelling/artillery/missile attack",
 }
