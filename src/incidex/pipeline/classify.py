@@ -109,6 +109,8 @@ _NOT_CUES = re.compile(
     # "a detained opposition figure", "demanding the release of" or "the arrest of" someone is no arrest made
     r"|\b(?:a|an|the|of|for|with)\s+(?:recently\s+)?detained\s+(?!by\b)[a-z]+"
     r"|\bdemand\w*\s+(?:the\s+)?(?:immediate\s+)?(?:release|arrest)\s+of\b"
+    # a fake vest or belt made no suicide bombing ("shot dead by police while wearing a fake suicide vest")
+    r"|\b(?:fake|hoax|dummy|imitation|replica)\s+(?:suicide\s+|explosive\s+|bomb\s+)?(?:vests?|belts?)\b"
     # people seized are abducted, not territory taken ("JNIM fighters seized 15 people", "seized one of its
     # employees")
     r"|\b(?:seized|captured)\s+(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|hundreds|"
