@@ -213,5 +213,6 @@ def test_no_event_cue_for_a_refused_ceasefire_or_a_war_as_background() -> None:
     assert classify_many(["Talks fail to end KNU and army fighting"])[0].sub_type != "Agreement"
     assert "Suicide bomb" not in cue_scores("The attacker was shot dead by police while wearing a fake suicide vest.")
     assert "Suicide bomb" in cue_scores("The attacker blew himself up while wearing a suicide vest.")
+    assert "Looting/property destruction" in cue_scores("The mosque was set on fire overnight.")
     assert "Armed clash" not in cue_scores("The pause is the first written agreement since fighting erupted in May.")
     assert cue_scores("Three civilians were killed during fighting in the township.").get("Armed clash", 0) >= 3.0
