@@ -184,3 +184,11 @@ def test_figures_told_before_their_event_in_its_paragraph_are_its_figures(extrac
     ex = extractor.extract(RawDocument(text=text, origin="test"))
     assert [(e.sub_type, [(c.outcome, c.low) for c in e.casualties]) for e in ex.events] == [
         ("Remote explosive/landmine/IED", [("killed", 84), ("injured", 91)])]
+
+
+def test_a_place_named_to_locate_another_is_not_the_events(extractor) -> None:  # type: ignore[no-untyped-def]
+    assert _places(extractor, "Suicide bombers attacked a gas plant in Taji, north of Baghdad, killing at least 14 "
+                              "people.") == [["Taiji"]]  # GeoNames spells it Taiji
+    # alone, it is the best the text gives
+    assert _places(extractor, "A roadside bomb exploded 12 kilometres west of Batken, killing four soldiers.") == [
+        ["Batken"]]

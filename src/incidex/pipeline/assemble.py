@@ -55,6 +55,9 @@ _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:town|city|village|district|regi
 _DESTINATION = re.compile(r"\b(?:fled|flee|flees|fleeing|retreated|retreating|withdrew|withdrawing|pulled\s+back|headed|"
                           r"heading|evacuated|displaced|escaped)\s+(?:\w+\s+){0,2}?(?:towards?|to|into)\s+"
                           r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
+_REFERENCE = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
+                        r"south-east|south-west|north\s+east|north\s+west|south\s+east|south\s+west)(?:ern)?\s+of\s+"
+                        r"(?:the\s+)?(?:(?:town|city|village|capital)\s+of\s+)?$", re.I)
 _REASON = re.compile(r"\b(?:suspected\s+of|accused\s+of|charged\s+with|in\s+connection\s+with|blamed\s+for|"
                      r"responsible\s+for|wanted\s+for)\b", re.I)
 _ROAD_WORDS = r"(?:road|highway|motorway|route|expressway|railway|railroad|pipeline)"
@@ -109,6 +112,9 @@ def _event_places(text: str, cs: int, ce: int, sub: str, fine: list[PlaceMention
     # "families displaced from Nookat and Uzgen gathered in Osh", "shelling from X hit Y": where people or fire came
     # from is not where the event happened, when the clause names that place too
     fine = [p for p in fine if not _ORIGIN.search(text, max(cs, p.start - 40), p.start)] or fine
+    # "a mosque in Escondido, a city north east of San Diego": a place named to locate another is not the event's,
+    # when the clause names that other place
+    fine = [p for p in fine if not _REFERENCE.search(text, max(cs, p.start - 40), p.start)] or fine
     # "on the Khujand–Isfara highway": a road named after two towns is in neither; the clause's other place if it
     # names one ("on the eastern outskirts of Khujand"), else the road's first town ("the Batken–Isfara road")
     first = [p for p in fine if _ROAD_FIRST.match(text, p.end)]
