@@ -192,3 +192,9 @@ def test_a_place_named_to_locate_another_is_not_the_events(extractor) -> None:  
     # alone, it is the best the text gives
     assert _places(extractor, "A roadside bomb exploded 12 kilometres west of Batken, killing four soldiers.") == [
         ["Batken"]]
+
+
+def test_a_place_named_to_hold_the_one_before_is_no_second_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    assert _places(extractor, "A man stabbed three people in Streatham, London, on Sunday.") == [["Streatham"]]
+    # a list of towns is several places
+    assert _places(extractor, "Shells hit Osh, Uzgen and Kara-Suu on Monday.") == [["Osh"], ["Uzgen"], ["Kara Suu"]]

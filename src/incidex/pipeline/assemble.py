@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Generic, Protocol, TypeVar
 
 from incidex.domain.document import RawDocument
+from incidex.domain.geo import haversine_km
 from incidex.domain.ids import document_id
 from incidex.domain.models import (
     Actor,
@@ -129,6 +130,7 @@ def _event_places(text: str, cs: int, ce: int, sub: str, fine: list[PlaceMention
                 second.append(nxt)
     if first or second:
         fine = [p for p in fine if p not in first and p not in second] or [p for p in fine if p not in second] or fine
+    fine = _without_containers(text, fine)
     if sub == "Arrests":
         # "detained six members of a cell in Kyzyl-Kyya who are suspected of the bombing on the Batken road": the
         # arrest is where the arrested were, not where the deed they are suspected of was done
@@ -136,6 +138,35 @@ def _event_places(text: str, cs: int, ce: int, sub: str, fine: list[PlaceMention
         if why is not None:
             fine = [p for p in fine if p.start < why.start()] or fine
     return fine
+
+
+# between a place and the larger place named to hold it: "Streatham, London", "the North York area of Toronto",
+# "Kulachi in the Dera Ismail Khan district"; and the holder's possessive before it: "Jerusalem's Old City"
+_CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:(?:area|district|neighbou?rhood|suburb|section|part|outskirts)\s+)?of\s+(?:the\s+)?"
+                            r"|\s+in\s+(?:the\s+)?")
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
+_LIST_AFTER = re.compile(r"\s*(?:,|and\b|or\b)\s*(?:the\s+)?[A-Z]")
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$")
+CONTAINER_KM = 40.0
+
+
+def _without_containers(text: str, fine: list[PlaceMention]) -> list[PlaceMention]:
+    """A place named to hold the one before it, within ``CONTAINER_KM``, is not a second place of the event; a list of
+    places ("in Osh, Uzgen and Kara-Suu") is left alone."""
+    drop: set[int] = set()
+    for a, b in zip(fine, fine[1:], strict=False):
+        la, lb = a.location, b.location
+        if la is None or lb is None or la.lat is None or lb.lat is None or la.lon is None or lb.lon is None:
+            continue
+        gap = text[a.end:b.start]
+        if haversine_km(la.lat, la.lon, lb.lat, lb.lon) > CONTAINER_KM:
+            continue
+        if _POSSESSIVE_GAP.fullmatch(gap):
+            drop.add(id(a))  # "Jerusalem's Old City": the Old City
+        elif _CONTAINER_GAP.fullmatch(gap) and not _LIST_AFTER.match(text, b.end) \
+                and not (gap.strip() == "," and _LIST_BEFORE.search(text, max(0, a.start - 6), a.start)):
+            drop.add(id(b))  # "Streatham, London": Streatham; not "Osh, Uzgen and Kara-Suu"
+    return [p for p in fine if id(p) not in drop] or fine
 
 
 def _told_once(e: Event) -> Event:
