@@ -146,6 +146,13 @@ def test_the_built_index_searches_the_packaged_names() -> None:
     assert n_search == n_distinct  # the build keeps the full-text table in sync with names
 
 
+def test_the_built_index_knows_the_names_news_writes_for_regions() -> None:
+    g = open_gazetteer()
+    for alias, region, cc in (("Arakan", "Rakhine", "MM"), ("North Darfur", "Northern Darfur", "SD"),
+                              ("NSW", "New South Wales", "AU")):
+        assert any(c.name == region and c.country_code == cc and c.feature == "region" for c in g.lookup(alias)), alias
+
+
 def test_candidates_of_equal_population_keep_a_fixed_order(tmp_path: Path) -> None:
     # the resolver's sorts are stable, so the order of tied candidates decides ties: it must not depend on
     # the query plan (schema 3 gave id order, descending)

@@ -102,6 +102,7 @@ REGION_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("SD", "Western Darfur", "West Darfur"), ("SD", "Eastern Darfur", "East Darfur"),
     ("SD", "Southern Kordofan", "South Kordofan"), ("SD", "Shamal Kurdufan", "North Kordofan"),
     ("IN", "Kashmir", "Jammu and Kashmir"), ("IN", "NCT", "Delhi"),
+    ("MM", "Rakhine", "Arakan"),  # the state's name until 1989, still in "Arakan State" and in news
 )
 
 # Seas, oceans, lakes, mountain ranges, deserts and macro-regions (Indian Ocean, Baltic Sea, Northern Europe,
