@@ -162,8 +162,11 @@ def _jsonl_docs(path: Path, stats: CorpusStats) -> Iterator[GeoDoc]:
             yield GeoDoc(id=str(r.get("id", n)), text=text, toponyms=tuple(sorted(tops, key=lambda x: x.start)))
 
 
-def read_corpus(corpus: str, limit: int | None = None) -> tuple[list[GeoDoc], CorpusStats]:
-    """The first ``limit`` documents of a corpus (all by default) and the offset repairs made."""
+def read_corpus(corpus: str, limit: int | None = None,
+                repair_signs: bool = True) -> tuple[list[GeoDoc], CorpusStats]:
+    """The first ``limit`` documents of a corpus (all by default) and the offset repairs made. ``repair_signs``:
+    give WikToR's gold points their lost minus sign back (``_repair_signs``, which reads the gazetteer); a reader
+    that needs only the texts and spans, as the speed benchmark, leaves it out."""
     if corpus not in CORPORA:
         raise ValueError(f"unknown corpus {corpus!r}; choose one of {', '.join(CORPORA)}")
     path = data_path("geoparse", CORPORA[corpus])
@@ -174,7 +177,7 @@ def read_corpus(corpus: str, limit: int | None = None) -> tuple[list[GeoDoc], Co
         if limit is not None and len(docs) >= limit:
             break
         docs.append(d)
-    if corpus == "wiktor":
+    if corpus == "wiktor" and repair_signs:
         docs = _repair_signs(docs, stats)
     return docs, stats
 
