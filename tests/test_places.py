@@ -393,6 +393,19 @@ def test_the_area_the_text_puts_a_place_in() -> None:
     # a list is no place and its area
     wajir = loc("Clashes were reported in Wajir, Mandera and Garissa.", "Wajir")
     assert wajir.name == "Wajir"
+    # longer descriptions of the place, "St." and "U.S." inside the sentence, the region after the district
+    for text, name, state in (
+            ("Fontana is a city in south central Miami County, Kansas, United States.", "Fontana", "Kansas"),
+            ("Colon is a village in St. Joseph County in the U.S. state of Michigan.", "Colon", "Michigan"),
+            ("Memphis is a city and the county seat of Hall County, Texas, United States.", "Memphis", "Texas"),
+            ("Medford is a city in Taylor County, in north-central Wisconsin, United States.", "Medford",
+             "Wisconsin")):
+        got = loc(text, name)
+        assert got.admin1 == state and got.country_code == "US", text
+    # the country that ends the chain, or a demonym before it, says which area of the name is meant
+    assert loc("The barrio was named after Santa Fe in the province of Granada in Spain.", "Santa Fe").country_code \
+        == "ES"
+    assert loc("Barreiros is a municipality in the Spanish province of Lugo.", "Barreiros").country_code == "ES"
 
 
 def test_a_bare_comma_before_a_region_may_be_a_list_of_two() -> None:
@@ -410,6 +423,9 @@ def test_the_gap_before_an_area_is_read_in_linear_time() -> None:
 
     assert _area_gap(" is an unincorporated community in ") and _area_gap(", a village in the northern ")
     assert not _area_gap(" and in ") and not _area_gap(" attacked ")
+    assert _area_gap(" is a home rule-class city in ") and _area_gap(" is the capital and second-largest city in the U.S. state of ")
+    assert _area_gap(" is a city in south central ") and not _area_gap(" is a city in the Spanish ")
+    assert _area_gap(" is a city in the Spanish ", lambda w: "ES" if w == "spanish" else None)
     assert not _area_gap(" " * 5000 + "x") and not _area_gap(" in" * 40)  # no backtracking on long runs
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -323,7 +324,7 @@ class DocContext:
     points: list[tuple[str, float, float]] = field(default_factory=list)  # (folded phrase, lat, lon)
 
 
-_CTX_PHRASE = re.compile(r"\b[A-Z][\w'’\-]+(?:[ -](?:of |de |del |la |el )?[A-Z][\w'’\-]+){0,3}\b")
+_CTX_PHRASE = re.compile(r"(?:\b(?:St|Ste|Mt|Ft)\.\s)?\b[A-Z][\w'’\-]+(?:[ -](?:of |de |del |la |el )?[A-Z][\w'’\-]+){0,3}\b")
 
 
 _ADMIN_TAIL = re.compile(rf"\s+{ADMIN_CUE}$", re.I)
@@ -814,22 +815,39 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
 # unincorporated community in", ", a village in the"), besides compass words ("northern"); or only ", "
 _GAP_WORDS = frozenset("a an the is was lies located situated village town city community hamlet settlement "
                        "municipality suburb neighborhood neighbourhood unincorporated census-designated place small "
-                       "large rural district area part county seat capital in of".split())
+                       "large rural district area part county seat capital in of "
+                       # "a home rule-class city in", "a third class municipality in the province of", "the capital
+                       # and second-largest city in the U.S. state of", "a census-designated place (CDP) in"
+                       "and home rule-class class first second third fourth fifth sixth borough township parish civil "
+                       "state province us within ghost former incorporated resort coastal mining cdp largest "
+                       "second-largest third-largest most populous".split())
+_COMPASS = re.compile(r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|"
+                      r"north-?central|south-?central|east-?central|west-?central|north-?east|north-?west|"
+                      r"south-?east|south-?west)(?:ern)?")
 
 
-def _area_gap(gap: str) -> bool:
+def _area_gap(gap: str, demonym: Callable[[str], object] | None = None) -> bool:
     """Whether ``gap`` may stand between a place and its area (a word list, not a regex: nested optional words
     and spaces made a pattern backtrack for seconds on a run of spaces)."""
+    gap = gap.replace("U.S.", "US").replace("(CDP)", "")
     if len(gap) > 80 or not re.fullmatch(r"[\w\s,-]*", gap):
         return False
     words = re.findall(r"[\w-]+", gap.lower())
     if not words:
         return True
-    if any(w not in _GAP_WORDS and not w.endswith("ern") for w in words):
+    if words[0] == "and":
+        return False  # "Osh and in Uzgen": a list; not "a city and the county seat of"
+    if any(w not in _GAP_WORDS and not w.endswith("ern") and not _COMPASS.fullmatch(w)
+           and not (demonym is not None and demonym(w)) for w in words):
         return False
-    while words and (words[-1] == "the" or words[-1].endswith("ern")):  # "in the northern"
+    while words and (words[-1] == "the" or words[-1].endswith("ern") or _COMPASS.fullmatch(words[-1])
+                     or (demonym is not None and demonym(words[-1]))):  # "in the northern", "in the Spanish"
         words.pop()
     return bool(words) and words[-1] in ("in", "of")
+
+
+# the end of the sentence a place's area is looked for in; not "St. Joseph County", "the U.S. state of"
+_SENTENCE_STOP = re.compile(r"(?<!\bSt)(?<!\bSte)(?<!\bMt)(?<!\bFt)(?<!\bU\.S)[.;:!?\n(]\s")
 
 
 def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[CandidateLike | None, bool]:
@@ -839,17 +857,27 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
     text names none there, or names it after a list or another place. The flag: whether the text says so beyond
     a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
     window = text[pm.end:pm.end + 120]
-    stop = re.search(r"[.;:!?\n(]\s", window)
+    stop = _SENTENCE_STOP.search(window)
     window = window[:stop.start()] if stop else window
     found: list[list[CandidateLike]] = []
+    countries: set[str | None] = set()
+    others: list[list[CandidateLike]] = []
     pos = first = 0
     admin_word = False
     for m in _CTX_PHRASE.finditer(window):
+        if not found and index.demonym(m.group(0)):
+            continue  # "in the Spanish province of": part of the gap
         gap = window[pos:m.start()]
-        if not (_area_gap(gap) if not found else re.fullmatch(r",\s*", gap)):
-            break
+        if not (_area_gap(gap, index.demonym) if not found
+                else re.fullmatch(r",\s*", gap) or _area_gap(re.sub(r"^,\s*", "", gap))):
+            break  # after an area, its region: ", Kansas", " in the U.S. state of Michigan", ", in north-central"
         all_cands = index.lookup(m.group(0))
         cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
+        if not found:
+            # "in the Spanish province of Lugo"
+            countries.update(str(cc) for w in re.findall(r"[A-Z]\w+", gap) if (cc := index.demonym(w)))
+        if not cands and countries:  # "Provincia de Lugo", in the country the demonym names
+            cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
         if not cands:
             tail = _ADMIN_TAIL.search(m.group(0))
             if tail is not None:  # "Khojavend District": the district of that name
@@ -857,7 +885,10 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
                 admin_word = bool(cands)
         if not cands:
             if found and any(c.feature == "country" for c in all_cands):
-                pos = len(window)  # "..., Mississippi, United States": the chain ends with its country
+                # "..., Mississippi, United States", "in the province of Granada in Spain": the chain ends with its
+                # country, which says which of the areas of that name is meant
+                countries.update(c.country_code for c in all_cands if c.feature == "country")
+                pos = len(window)
             elif found:
                 return None, False  # "Wajir, Mandera, Garissa": a list, not a place and its area
             break
@@ -867,10 +898,16 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
                                                       r"oblast|rayon|prefecture|parish)\b", m.group(0) + " "
                                                       + window[m.end():m.end() + 12], re.I))
         found.append(cands)
+        # the areas this name is an alternate name of ("Granada" for the Provincia de Granada), read only when the
+        # chain names a country and none of the name's own areas is in it
+        others.append([c for c in all_cands if c.feature in ("region", "district") and c not in cands])
         pos = m.end()
     if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:]):
         return None, False  # nothing, or a list ("Wajir, Mandera and Garissa")
     told = bool(re.search(r"\w", window[:first])) or len(found) > 1 or admin_word
+    if countries:
+        found = [[c for c in cs if c.country_code in countries] or [c for c in alt if c.country_code in countries]
+                 for cs, alt in zip(found, others, strict=True)]
     regions = [c for cs in found for c in cs if c.feature == "region"]
     districts = [c for cs in found for c in cs if c.feature == "district"]
     if districts:
