@@ -1,3 +1,5 @@
+import re
+
 from incidex.pipeline.places import PlaceMention, find_mentions, resolve
 
 from .fakes import AZ_GAZ, RegexAnnotator
@@ -406,6 +408,19 @@ def test_the_area_the_text_puts_a_place_in() -> None:
     assert loc("The barrio was named after Santa Fe in the province of Granada in Spain.", "Santa Fe").country_code \
         == "ES"
     assert loc("Barreiros is a municipality in the Spanish province of Lugo.", "Barreiros").country_code == "ES"
+
+
+def test_a_name_keeps_the_place_its_first_mention_was_put_in() -> None:
+    from incidex.gazetteer.index import open_gazetteer
+
+    g = open_gazetteer()
+    text = ("Troy (/trɔɪ/) is a town in Orleans County, Vermont, United States. The town was chartered in 1801. "
+            "Troy contains two villages. Troy is named after Troy, New York.")
+    ms = [PlaceMention(m.start(), m.start() + 4, "Troy") for m in re.finditer(r"Troy", text)]
+    resolve(ms, g, {}, text)
+    # the first mention, past its parenthesis, is in Vermont; the later ones are the same town, but for the one the
+    # text puts in New York itself
+    assert [m.location.admin1 for m in ms if m.location] == ["Vermont", "Vermont", "Vermont", "New York"]
 
 
 def test_a_bare_comma_before_a_region_may_be_a_list_of_two() -> None:

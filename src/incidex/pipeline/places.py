@@ -767,18 +767,36 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
                 again[key] = sorted(rescored, key=lambda t: -t[0])
             if key in again:
                 pm.ranked = list(again[key])
+    # a name's place, as the area the text puts it in where it first writes the name, says; not where a later
+    # sentence names a namesake ("Aberdeen is named after Aberdeen, Scotland")
+    placed: dict[str, tuple[float, CandidateLike]] = {}
+    first_at: dict[str, int] = {}
+    for pm in sorted(mentions, key=lambda p: p.start):
+        first_at.setdefault(pm.written, pm.start)
+    unplaced: list[PlaceMention] = []
     for pm in mentions:
         if pm.ranked and pm.ranked[0][1].feature in _AREAS:
             continue  # a region or country in a list of them ("Colorado, Utah") is not in the next one
         area, told = _local_area(text, pm, index)
-        if area is not None:
-            inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
-            if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
-                pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
-            elif told or not pm.ranked:
-                # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
-                # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
-                pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
+        if area is None:
+            unplaced.append(pm)
+            continue
+        inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
+        if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
+            pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
+        elif told or not pm.ranked:
+            # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
+            # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
+            pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
+        else:
+            continue
+        if first_at.get(pm.written) == pm.start:
+            placed[pm.written] = pm.ranked[0]
+    for pm in unplaced:
+        # one sense per discourse: "Troy is a town in Orleans County, Vermont. ... Troy contains two villages"
+        if pm.written in placed and pm.cue == "":
+            top = placed[pm.written]
+            pm.ranked = [top, *[r for r in pm.ranked if r[1] is not top[1]]]
     for pm in mentions:
         if not pm.ranked:
             continue
@@ -846,6 +864,7 @@ def _area_gap(gap: str, demonym: Callable[[str], object] | None = None) -> bool:
     return bool(words) and words[-1] in ("in", "of")
 
 
+_PARENTHESIS = re.compile(r"\s*\([^()\n]{1,100}\)")
 # the end of the sentence a place's area is looked for in; not "St. Joseph County", "the U.S. state of"
 _SENTENCE_STOP = re.compile(r"(?<!\bSt)(?<!\bSte)(?<!\bMt)(?<!\bFt)(?<!\bU\.S)[.;:!?\n(]\s")
 
@@ -856,7 +875,11 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
     one is named (of the region named with it, when several have its name), else the region. ``None`` when the
     text names none there, or names it after a list or another place. The flag: whether the text says so beyond
     a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
-    window = text[pm.end:pm.end + 120]
+    after = pm.end
+    paren = _PARENTHESIS.match(text, after)  # "Richmond (/ˈrɪtʃmənd/) is a city in", "Ada (Serbian: Ада) is a"
+    if paren:
+        after = paren.end()
+    window = text[after:after + 120]
     stop = _SENTENCE_STOP.search(window)
     window = window[:stop.start()] if stop else window
     found: list[list[CandidateLike]] = []
