@@ -404,6 +404,12 @@ def test_the_area_the_text_puts_a_place_in() -> None:
              "Wisconsin")):
         got = loc(text, name)
         assert got.admin1 == state and got.country_code == "US", text
+    # a name whose best-known sense is an area, which the text says is a town of another
+    assert loc("Odessa is a city in Lafayette County, Missouri, United States.", "Odessa").admin1 == "Missouri"
+    malta = loc("Malta is a village in DeKalb County, Illinois, United States.", "Malta")
+    assert malta.country_code == "US" and malta.feature != "country"
+    monroe = loc("Monroe County is a county located in the U.S. state of Kentucky.", "Monroe County")
+    assert monroe.admin1 == "Kentucky" and monroe.feature == "district"
     # the country that ends the chain, or a demonym before it, says which area of the name is meant
     assert loc("The barrio was named after Santa Fe in the province of Granada in Spain.", "Santa Fe").country_code \
         == "ES"

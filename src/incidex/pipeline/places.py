@@ -775,16 +775,17 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         first_at.setdefault(pm.written, pm.start)
     unplaced: list[PlaceMention] = []
     for pm in mentions:
-        if pm.ranked and pm.ranked[0][1].feature in _AREAS:
-            continue  # a region or country in a list of them ("Colorado, Utah") is not in the next one
         area, told = _local_area(text, pm, index)
-        if area is None:
+        is_area = bool(pm.ranked) and pm.ranked[0][1].feature in _AREAS
+        if area is None or (is_area and not told):
+            # a region or country in a list of them ("Colorado, Utah") is not in the next one; but "Odessa is a city
+            # in Lafayette County, Missouri", "Monroe County is a county located in the U.S. state of Kentucky"
             unplaced.append(pm)
             continue
         inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
         if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
             pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
-        elif told or not pm.ranked:
+        elif (told or not pm.ranked) and not is_area:
             # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
             # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
             pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
