@@ -82,3 +82,21 @@ def test_a_person_or_an_organisation_is_no_place_on_a_postal_name_alone() -> Non
     ann = AnnotatedText(text, ((0, len(text)),), tuple(ents))
     # a place-tagged postal name stays; a person-tagged name with a populated namesake stays (Aghdam, Shusha)
     assert [m.written for m in find_mentions(ann, gaz, set())] == ["Nashville", "Kara"]
+
+
+def test_an_admin_word_names_the_area_not_a_postal_hamlet() -> None:
+    gaz = FakeGazetteer([_hamlet("Costa"), _hamlet("Middle"),
+                         FakeCandidate("d:1", "Tartar", "AZ", "Tartar", "Tartar", 40.34, 46.93, "district", 0)])
+    text = "It is in Contra Costa County and Middle Township, and in Tartar district."
+    ents = [Entity(text.index(w), text.index(w) + len(w), "GPE", w)
+            for w in ("Costa County", "Middle Township", "Tartar district")]
+    ann = AnnotatedText(text, ((0, len(text)),), tuple(ents))
+    assert [m.written for m in find_mentions(ann, gaz, set())] == ["Tartar"]
+
+
+def test_road_words_are_not_postal_places(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipcodes
+
+    monkeypatch.setattr(zipcodes, "list_all", lambda: [_zip("21001", "Avenue", "MD", 38.3, -76.8),
+                                                       _zip("21002", "Highway", "MD", 38.4, -76.9)])
+    assert build.us_postal_places({"MD": "Maryland"}, {}) == []

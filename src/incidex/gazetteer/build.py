@@ -248,6 +248,9 @@ def _countryinfo() -> Iterator[dict[str, object]]:
 
 US_POSTAL_TYPES = ("STANDARD", "PO BOX")  # not UNIQUE (one institution's code) nor MILITARY (APO/FPO)
 US_POSTAL_DUPLICATE_KM = 40.0
+# postal city names that text writes as common nouns of roads ("118 Avenue", "Highway 527")
+US_POSTAL_SKIP = frozenset(("avenue", "highway", "road", "street", "state road", "boulevard", "route", "parkway",
+                            "freeway", "turnpike", "lane", "drive", "way", "trail"))
 
 
 def us_postal_places(
@@ -275,7 +278,7 @@ def us_postal_places(
         lat = sum(p[0] for p in ps) / len(ps)
         lon = sum(p[1] for p in ps) / len(ps)
         f = fold(city)
-        if not f or f in STOP_NAMES or len(f) <= 2:
+        if not f or f in STOP_NAMES or f in US_POSTAL_SKIP or len(f) <= 2:
             continue
         if any(haversine_km(lat, lon, a, b) <= US_POSTAL_DUPLICATE_KM for a, b in known.get(f, ())):
             continue

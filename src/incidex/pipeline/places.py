@@ -135,6 +135,11 @@ _IN_LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'’-]*|\bof|\b[A-Z][\w'’-]
 _IN_LONGER_NAME_AFTER = re.compile(r"[ \t]+[A-Z]|['’]s[ \t]+[A-Z]|-[A-Z]")
 
 
+def _postal_only(cands: tuple[CandidateLike, ...]) -> bool:
+    """Whether a name's only places are US hamlets of the postal list (``gazetteer.build.us_postal_places``)."""
+    return all(c.id.startswith(POSTAL_ID_PREFIX) for c in cands)
+
+
 def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> list[PlaceMention]:
     text = ann.text
     found: dict[tuple[int, int], PlaceMention] = {}
@@ -157,14 +162,14 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         if any(covered[s:e]):
             return
         cands = index.lookup(written)
-        if cands and all(c.id.startswith(POSTAL_ID_PREFIX) for c in cands) \
-                and (source in _NAME_LABELS or _is_demonym(index, written)):
+        if cands and _postal_only(cands) and (source in _NAME_LABELS or _is_demonym(index, written)):
             return  # "Pence said", "Sunnybrook", "the Indian state of": no place on a US postal name alone
         if not cands:
             # "Tartar district", "the Kara-Suu market": try without the trailing common noun(s)
             m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I) or _TRAILING_NOUNS.match(written)
-            if not (m and index.lookup(m.group(1))):
-                return
+            bare = index.lookup(m.group(1)) if m else ()
+            if m is None or not bare or _postal_only(bare):
+                return  # "Costa County" (of "Contra Costa County"), "Middle Township": the area, not a hamlet
             e = s + len(m.group(1))
             written = text[s:e]
         found[(s, e)] = PlaceMention(s, e, written, from_entity=source)
