@@ -1,5 +1,7 @@
 """Every ACLED sub-type is reachable; sentences written for this test, not taken from any data set."""
 
+from pathlib import Path
+
 import pytest
 
 from incidex.domain.taxonomy import SUB_TYPES
@@ -216,3 +218,32 @@ def test_no_event_cue_for_a_refused_ceasefire_or_a_war_as_background() -> None:
     assert "Looting/property destruction" in cue_scores("The mosque was set on fire overnight.")
     assert "Armed clash" not in cue_scores("The pause is the first written agreement since fighting erupted in May.")
     assert cue_scores("Three civilians were killed during fighting in the township.").get("Armed clash", 0) >= 3.0
+
+
+def test_the_cue_prefilter_finds_the_tables_a_search_of_each_finds() -> None:
+    """``ByFirstLetter.matching`` (a letter's alternation first, then its tables) against ``pattern.search``."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from incidex.pipeline.classify import _cue_index, cues
+
+    index, table = _cue_index(), cues()
+
+    def by_search(text: str) -> set[int]:
+        return {i for i, c in enumerate(table) if c.pattern.search(text)}
+
+    corpus = Path(__file__).resolve().parents[1] / "src" / "incidex" / "demo" / "corpus"
+    clauses = [s for p in sorted(corpus.glob("*.txt")) for s in p.read_text(encoding="utf-8").split(".")]
+    assert sum(1 for s in clauses if by_search(s)) > 20  # the corpus exercises the tables
+    for s in clauses + ["", "\u212aILLED and sh\u0131elled", "Ébombed; a suicide bomber blew himself up"]:
+        assert index.matching(s) == by_search(s), s[:80]
+
+    words = ["killed", "shelling", "protest", "bomb", "suicide", "clash", "arrested", "riot", "looted", "\u212a",
+             "x", " ", "-", "S", "ed", "ing", "the", "police", "fired", "on", "\u00e9"]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(words), max_size=30).map(" ".join))
+    def check(text: str) -> None:
+        assert index.matching(text) == by_search(text)
+
+    check()
