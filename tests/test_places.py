@@ -377,6 +377,7 @@ def test_a_facility_named_after_its_town_is_the_town() -> None:
 
 def test_the_area_the_text_puts_a_place_in() -> None:
     from incidex.gazetteer.index import open_gazetteer
+    from incidex.pipeline.places import _area_gap
 
     g = open_gazetteer()
 
@@ -404,6 +405,9 @@ def test_the_area_the_text_puts_a_place_in() -> None:
              "Wisconsin")):
         got = loc(text, name)
         assert got.admin1 == state and got.country_code == "US", text
+    # a capitalised compass word before the area's name; a country after one is the country
+    assert loc("Kingston is a Canadian city in Eastern Ontario, on Lake Ontario.", "Kingston").country_code == "CA"
+    assert _area_gap(" is a village in the council area of ")
     # a name whose best-known sense is an area, which the text says is a town of another
     assert loc("Odessa is a city in Lafayette County, Missouri, United States.", "Odessa").admin1 == "Missouri"
     malta = loc("Malta is a village in DeKalb County, Illinois, United States.", "Malta")

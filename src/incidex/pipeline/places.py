@@ -844,7 +844,8 @@ _GAP_WORDS = frozenset("a an the is was lies located situated village town city 
                        # and second-largest city in the U.S. state of", "a census-designated place (CDP) in"
                        "and home rule-class class first second third fourth fifth sixth borough township parish civil "
                        "state province us within ghost former incorporated resort coastal mining cdp largest "
-                       "second-largest third-largest most populous".split())
+                       "second-largest third-largest most populous council suburban urban metropolitan".split())
+_COMPASS_WORD = re.compile(r"(?:North|South|East|West|Central|Upper|Lower)(?:ern)?(?:[ -]Central)?\s+(?=[A-Z])")
 _COMPASS = re.compile(r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|"
                       r"north-?central|south-?central|east-?central|west-?central|north-?east|north-?west|"
                       r"south-?east|south-?west)(?:ern)?")
@@ -901,6 +902,12 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
                 else re.fullmatch(r",\s*", gap) or _area_gap(re.sub(r"^,\s*", "", gap))):
             break  # after an area, its region: ", Kansas", " in the U.S. state of Michigan", ", in north-central"
         all_cands = index.lookup(m.group(0))
+        compass = _COMPASS_WORD.match(m.group(0))
+        if compass and not any(c.feature in _AREAS for c in all_cands):
+            all_cands = index.lookup(m.group(0)[compass.end():])  # "in Eastern Ontario": Ontario
+            if any(c.feature == "country" and c.match == "exact" for c in all_cands):
+                # "a small state of Western Mexico": the country, not its namesake state
+                all_cands = tuple(c for c in all_cands if c.feature == "country")
         cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
         if not found:
             # "in the Spanish province of Lugo"
