@@ -462,3 +462,22 @@ def test_a_country_before_an_admin_word_keeps_its_name() -> None:
     resolve(ms, open_gazetteer(), {}, text)
     loc = ms[0].location
     assert loc is not None and loc.feature == "country" and loc.name == "Myanmar"  # not "Myanmar (region)"
+
+
+def test_a_country_or_large_region_by_its_own_name_is_a_place_where_the_tagger_missed_it() -> None:
+    from incidex.pipeline.annotate import AnnotatedText
+
+    from .fakes import FakeCandidate, FakeGazetteer
+
+    gaz = FakeGazetteer([
+        FakeCandidate("c:ng", "Nigeria", "NG", None, None, 9.0, 8.0, "country", 200_000_000),
+        FakeCandidate("c:ge", "Georgia", "GE", None, None, 42.0, 43.5, "country", 3_700_000),
+        FakeCandidate("r:ma", "Massachusetts", "US", "Massachusetts", None, 42.3, -71.8, "region", 7_000_000),
+        FakeCandidate("r:nsw", "New South Wales", "AU", "New South Wales", None, -32.0, 147.0, "region", 8_000_000),
+        FakeCandidate("r:x", "Small Region", "AU", "Small Region", None, -32.0, 147.0, "region", 20_000),
+    ])
+    text = ("Nigeria reported 782 cases. New South Wales is the second. Researchers at the University of Georgia "
+            "said so. A strain similar to B/Massachusetts/2/2012 spread. The Nigeria Police denied it. Small Region "
+            "had none.")
+    ann = AnnotatedText(text, ((0, len(text)),), ())  # the tagger found nothing
+    assert [m.written for m in find_mentions(ann, gaz, set())] == ["Nigeria", "New South Wales"]

@@ -132,7 +132,16 @@ def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
 # name the tagger took once for a person or an organisation and the gazetteer happens to know ("Hartl said")
 _PLACE_SOURCES = frozenset(("GPE", "LOC", "FAC", "cue"))
 _IN_LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'’-]*|\bof|\b[A-Z][\w'’-]*[ \t]+(?:of|de|del|for|and))[ \t]+$")
+# the end of a longer name before a word: "the University of Georgia", "the Times of India", "Air India", "the
+# Islamic State of Iraq and the Levant"
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+(?:(?:of|de|del|for|and)[ \t]+)?(?:the[ \t]+)?$")
 _IN_LONGER_NAME_AFTER = re.compile(r"[ \t]+[A-Z]|['’]s[ \t]+[A-Z]|-[A-Z]")
+
+
+def _is_large_area(c: CandidateLike, written: str) -> bool:
+    """A country, or a region of a million people, written by its own name (not an alternate name or a code)."""
+    return c.match == "exact" and c.name == written and (c.feature == "country"
+                                                          or (c.feature == "region" and c.population >= 1_000_000))
 
 
 def _postal_only(cands: tuple[CandidateLike, ...]) -> bool:
@@ -206,9 +215,17 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         for ts, te in parts:
             if any(covered[ts:te]):
                 continue
-            if ts == 0 or re.search(r"[.!?\n]\s*$", text[max(0, ts - 3):ts]):
-                continue  # sentence-initial capitals say nothing
+            initial = ts == 0 or bool(re.search(r"[.!?\n]\s*$", text[max(0, ts - 3):ts]))
             cands = index.lookup(text[ts:te])
+            if any(_is_large_area(c, text[ts:te]) for c in cands) and not _IN_LONGER_NAME_AFTER.match(text, te) \
+                    and not _NAME_BEFORE.search(text, max(0, ts - 40), ts) and "/" not in text[ts - 1:ts] + text[te:te + 1]:
+                # a country or a large region by its own name ("Nigeria reported 782 cases", "New South Wales is
+                # the second"), also where a sentence starts; not in a longer name ("Nigeria Police", "University of
+                # Georgia") nor a virus strain's ("B/Massachusetts/2/2012")
+                consider(ts, te, "title")
+                continue
+            if initial:
+                continue  # sentence-initial capitals say nothing
             if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
                              or (c.feature == "city" and c.population >= 200_000)
                              # "the Turbat area of Balochistan": a town of a region the text names
