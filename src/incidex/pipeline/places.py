@@ -349,6 +349,7 @@ class DocContext:
 _CTX_PHRASE = re.compile(r"(?:\b(?:St|Ste|Mt|Ft)\.\s)?\b[A-Z][\w'’\-]+(?:[ -](?:of |de |del |la |el )?[A-Z][\w'’\-]+){0,3}\b")
 
 
+_DISTRICT_WORD = re.compile(r"district|county|counties|rayon|municipalit|division|township|prefecture", re.I)
 _ADMIN_TAIL = re.compile(rf"\s+{ADMIN_CUE}$", re.I)
 _ADMIN_WORDS = frozenset(w for stem in ("district", "province", "region", "governorate", "state", "oblast", "rayon",
                                         "township", "prefecture", "division")
@@ -933,8 +934,10 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
             cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
         if not cands:
             tail = _ADMIN_TAIL.search(m.group(0))
-            if tail is not None:  # "Khojavend District": the district of that name
+            if tail is not None:  # "Khojavend District": the district of that name; "Far North Region": the region
+                level = "district" if _DISTRICT_WORD.search(tail.group(0)) else "region"
                 cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
+                cands = [c for c in cands if c.feature == level] or cands
                 admin_word = bool(cands)
         if not cands:
             if found and any(c.feature == "country" for c in all_cands):
