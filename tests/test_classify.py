@@ -247,3 +247,13 @@ def test_the_cue_prefilter_finds_the_tables_a_search_of_each_finds() -> None:
         assert index.matching(text) == by_search(text)
 
     check()
+
+
+def test_armed_forces_attacking_an_armed_group_is_a_battle() -> None:
+    from incidex.pipeline.classify import _ARMED_TARGET
+
+    for text in ("Myanmar army attacked MNDAA hilltop camp in Kongyn township",
+                 "Government troops raided a rebel base near the border"):
+        assert _ARMED_TARGET.search(text), text
+    # an acronym must be written in capitals: "the army attacked the village" is no battle cue
+    assert not _ARMED_TARGET.search("The army attacked the village and burned homes")

@@ -429,7 +429,12 @@ _ARMED_TARGET = re.compile(
     r"|\b(?:police|security|border police) (?:officers?|guards?|personnel)\s+(?:\w+\s+){0,3}?(?:was|were|been)\s+"
     r"(?:\w+\s+)?(?:killed|wounded|injured|stabbed|shot|attacked)\b"
     r"|\b(?:killed|wounded|injured|stabbed|shot|fired on|opened fire on)\s+(?:(?!by\b)\w+\s+){0,2}(?:police officers?|"
-    r"policem[ae]n|soldiers|troops|security (?:force )?(?:members|personnel))\b", re.I)
+    r"policem[ae]n|soldiers|troops|security (?:force )?(?:members|personnel))\b"
+    # armed forces that attack an armed group: "Myanmar army attacked MNDAA hilltop camp", "troops raided a rebel
+    # base"
+    r"|\b(?:army|armed forces|troops|military|soldiers|government forces|security forces)\s+(?:\w+\s+){0,2}?"
+    r"(?:attack(?:ed|s)|raid(?:ed|s)|storm(?:ed|s)|ambush(?:ed|es)|overran)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:(?-i:[A-Z]{3,}[a-z]?)|rebels?|insurgents?|militants?|fighters|guerrillas?|jihadists?)\b", re.I)
 # armed non-state men as the ones killed: "Nine JMB militants killed in capital raid", "police kill nine militants"
 _ARMED_VICTIMS = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|dozens of)\s+(?:\w+\s+)?(?:militants|insurgents|"
