@@ -173,3 +173,15 @@ def test_cli_import_reports_lines_and_exits_2(index: Path, monkeypatch: pytest.M
     assert res.exit_code == 0 and "Hadrut" in res.output and "partial" in res.output
     res = CliRunner().invoke(app, ["gazetteer", "status"])
     assert res.exit_code == 0 and "imported:" in res.output and "AZ.txt" in res.output
+
+
+def test_imported_names_of_arabic_script_countries_get_their_romanisation_key(index: Path, tmp_path: Path) -> None:
+    # one village of Syria in GeoNames' 19 columns (written for this test)
+    row = ["9900100", "Dayr Hafir", "Dayr Hafir", "", "36.157", "37.708", "P", "PPL", "SY", "", "09", "", "", "",
+           "20000", "", "350", "Asia/Damascus", "2024-01-01"]
+    dump = tmp_path / "SY.txt"
+    dump.write_text("\t".join(row) + "\n", encoding="utf-8")
+    import_dumps(index, [dump])
+    g = Gazetteer(index)
+    assert [c.id for c in g.lookup_variant("Deir Hafer")] == ["geonames:9900100"]
+    assert g.lookup_variant("Deir Baku") == ()  # Azerbaijan's names are not keyed

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections import Counter, defaultdict
@@ -23,7 +24,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from incidex.domain.geo import haversine_km
-from incidex.gazetteer.index import NAME_BITS, POSTAL_ID_PREFIX, SCHEMA_VERSION, fold, name_bit
+from incidex.gazetteer.index import (
+    NAME_BITS,
+    POSTAL_ID_PREFIX,
+    SCHEMA_VERSION,
+    VARIANT_COUNTRIES,
+    fold,
+    name_bit,
+    skeleton,
+)
 
 Progress = Callable[[str, int], None]
 
@@ -179,6 +188,7 @@ def _schema(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (country_code, admin1_code, code)
         ) WITHOUT ROWID;
         CREATE VIRTUAL TABLE name_search USING fts5(folded, tokenize='unicode61', prefix='2 3');
+        CREATE TABLE skeletons (key TEXT NOT NULL, folded TEXT NOT NULL, PRIMARY KEY (key, folded)) WITHOUT ROWID;
         """
     )
 
@@ -369,7 +379,9 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         pop = pops.get((cc, a1), 0) if level == "region" else 0
         places.append((pid, nm, cc, a1, a2 or None, slat / n, slon / n, level, pop))
         stripped = _strip_admin_words(nm)
-        add_names(pid, nm, [stripped] if stripped != nm else [])
+        # "Muhafazat al Hudaydah": "al Hudaydah" and "Hudaydah"
+        bare = _ARTICLE_PREFIX.sub("", stripped) if stripped != nm else stripped
+        add_names(pid, nm, [x for x in dict.fromkeys((stripped, bare)) if x != nm])
     step("regions and districts", len(places))
 
     region_ids = {(cc, a1): f"rg:region:{cc}:{a1}" for (cc, a1, _a2, level) in acc if level == "region"}
@@ -461,6 +473,9 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     conn.executemany("INSERT OR REPLACE INTO demonyms VALUES (?,?,?)",
                      [(k, v[0], v[1]) for k, v in demonyms.items()])
     step("indexing", len(names))
+    in_variant_countries = {str(r[0]) for r in places if r[2] in VARIANT_COUNTRIES}
+    conn.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)",
+                     sorted({(skeleton(f), f) for f, pid, _ in names if pid in in_variant_countries}))
     conn.executemany("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)",
                      [(cc, code, nm) for (cc, code), nm in sorted(admin1_name.items()) if code])
     sync_search(conn)
@@ -488,7 +503,10 @@ _ADMIN_WORDS = (" rayonu", " rayon", " district", " province", " governorate", "
 # Roma" (IT), "Provincia de Buenos Aires", "Departamento de Rivadavia", "County of Renfrew" (about 21,000 towns)
 _ADMIN_PREFIXES = ("province of ", "province de ", "provincia di ", "provincia del ", "provincia de ",
                    "departamento del ", "departamento de ", "municipio de ", "county of ", "district of ",
-                   "distrito de ")
+                   "distrito de ",
+                   # Arabic governorates and Libya's districts: "Muhafazat al Hudaydah", "Sha`biyat Ghat"
+                   "muhafazat ", "muhafazah ", "sha`biyat ", "shabiyat ")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|ad|ar|as|ash|az|an|at|ath|adh)[ -]", re.I)
 
 
 def _strip_admin_words(name: str) -> str:

@@ -35,7 +35,7 @@ from incidex.gazetteer.build import (
     name_rows,
     store_lookup_aids,
 )
-from incidex.gazetteer.index import SCHEMA_VERSION, fold
+from incidex.gazetteer.index import SCHEMA_VERSION, VARIANT_COUNTRIES, fold, skeleton
 
 # (bytes done, bytes in all files, description)
 ImportProgress = Callable[[int, int, str], None]
@@ -316,6 +316,14 @@ class _Writer:
                           [(self.admin1.get((cc, a1)), self.admin2.get((cc, a1, a2)), pid)
                            for pid, cc, a1, a2 in rows])
             c.execute("DELETE FROM pending_admin")
+            # other romanisations of the imported names (gazetteer.index.skeleton), as the build indexes them
+            marks = ",".join("?" * len(VARIANT_COUNTRIES))
+            try:
+                new = c.execute(f"SELECT DISTINCT n.folded FROM names n JOIN places p ON p.id = n.place_id WHERE "
+                                f"p.country_code IN ({marks})", sorted(VARIANT_COUNTRIES)).fetchall()
+                c.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", [(skeleton(f), f) for (f,) in new])
+            except sqlite3.OperationalError:
+                pass  # an index built before the table: `incidex gazetteer build --force` adds it
 
 
 # -- the import ----------------------------------------------------------------------------------------------

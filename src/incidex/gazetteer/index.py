@@ -54,6 +54,34 @@ def fold(name: str) -> str:
     return _NONWORD.sub(" ", s).strip()
 
 
+# Romanisations of Arabic, Persian, Pashto and Urdu place names vary ("Menoufia" / "Minufiyah", "Deir ez-Zor" /
+# "Dayr az Zawr", "Hodeidah" / "Al Hudaydah"): ``skeleton`` is a key they share, and the build indexes it for the
+# places of the countries where such names are written (``VARIANT_COUNTRIES``), in the table ``skeletons``
+_ARTICLES = frozenset("al el ad ar as az an ash at ath adh ed er es ez en ul ud ur us".split())
+_SKELETON_SUBS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("dh", "d"), ("gh", "g"), ("kh", "k"),
+                  ("w", "u"), ("y", "i"))
+_VOWELS = re.compile(r"[aeiou]+")
+_DOUBLED = re.compile(r"(.)\1+")
+VARIANT_COUNTRIES = frozenset("AE AF BH DJ DZ EG EH IQ IR JO KW LB LY MA MR OM PK PS QA SA SD SO SS SY TD TN YE"
+                              .split())
+
+
+def skeleton(folded: str) -> str:
+    """The key romanisations of one Arabic, Persian or Pashto name share: articles dropped ("al", "ez"), a final
+    "h" dropped, q/k, dh/d, gh/g, kh/k, ou/oo/w as u, ee/y as i, every run of vowels one vowel, doubled letters
+    once. "menoufia" and "minufiyah" -> "manafa"; "deir ez zor" and "dayr az zawr" -> "dar zar"."""
+    out = []
+    for w in folded.split():
+        if w in _ARTICLES:
+            continue
+        if len(w) > 3 and w.endswith("h"):
+            w = w[:-1]
+        for a, b in _SKELETON_SUBS:
+            w = w.replace(a, b)
+        out.append(_DOUBLED.sub(r"\1", _VOWELS.sub("a", w)))
+    return " ".join(out)
+
+
 # ``meta.name_bits``: a bitmap with the bit ``name_bit(f)`` set for every folded name ``f`` of the index (4 MB;
 # with ~800,000 names about 2 % of the names that are not there find their bit set, and cost a query)
 NAME_BITS = 1 << 25
@@ -238,6 +266,26 @@ class Gazetteer:
         if not f:
             return ()
         return self._lookup(f)
+
+    def lookup_variant(self, name: str) -> tuple[Candidate, ...]:
+        """Places whose name is another romanisation of ``name`` (``skeleton``; ``match='fuzzy'``), when the exact
+        lookup finds nothing; only places of ``VARIANT_COUNTRIES``, and nothing from an index built before the
+        table existed."""
+        f = fold(name)
+        key = skeleton(f)
+        if len(key.replace(" ", "")) < 5 or self._lookup(f):
+            return ()
+        return self._variant(key)
+
+    @lru_cache(maxsize=10_000)  # noqa: B019 - one gazetteer per process
+    def _variant(self, key: str) -> tuple[Candidate, ...]:
+        try:
+            rows = self.conn.execute("SELECT folded FROM skeletons WHERE key = ? LIMIT 20", (key,)).fetchall()
+        except sqlite3.OperationalError:  # no such table: an index built before it
+            return ()
+        out = {c.id: Candidate(c.id, c.name, c.country_code, c.admin1, c.admin2, c.lat, c.lon, c.feature,
+                               c.population, "fuzzy") for (folded,) in rows for c in self._lookup(folded)}
+        return tuple(sorted(out.values(), key=lambda c: (-c.population, c.id))[:50])
 
     def lookup_fuzzy(self, name: str, min_ratio: float = 88.0) -> tuple[Candidate, ...]:
         """Near misses ("Mariupoll", "Stepanakertt") when the exact lookup finds nothing: names that share
