@@ -475,9 +475,10 @@ def test_a_country_or_large_region_by_its_own_name_is_a_place_where_the_tagger_m
         FakeCandidate("r:ma", "Massachusetts", "US", "Massachusetts", None, 42.3, -71.8, "region", 7_000_000),
         FakeCandidate("r:nsw", "New South Wales", "AU", "New South Wales", None, -32.0, 147.0, "region", 8_000_000),
         FakeCandidate("r:x", "Small Region", "AU", "Small Region", None, -32.0, 147.0, "region", 20_000),
+        FakeCandidate("r:ce", "Cesar", "CO", "Cesar", None, 9.5, -73.5, "region", 1_200_000),
     ])
     text = ("Nigeria reported 782 cases. New South Wales is the second. Researchers at the University of Georgia "
             "said so. A strain similar to B/Massachusetts/2/2012 spread. The Nigeria Police denied it. Small Region "
-            "had none.")
+            "had none. Charges were filed against Cesar de Guzman.")
     ann = AnnotatedText(text, ((0, len(text)),), ())  # the tagger found nothing
     assert [m.written for m in find_mentions(ann, gaz, set())] == ["Nigeria", "New South Wales"]

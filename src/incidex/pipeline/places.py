@@ -140,7 +140,8 @@ _OF_AFTER = re.compile(r"[ \t]+of\b")
 # the end of a longer name before a word: "the University of Georgia", "the Times of India", "Air India", "the
 # Islamic State of Iraq and the Levant"
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+(?:(?:of|de|del|for|and)[ \t]+)?(?:the[ \t]+)?$")
-_IN_LONGER_NAME_AFTER = re.compile(r"[ \t]+[A-Z]|['’]s[ \t]+[A-Z]|-[A-Z]")
+_IN_LONGER_NAME_AFTER = re.compile(r"[ \t]+(?:(?:de|da|del|dos|das|di|van|von|bin|ibn|al|el|la|le)[ \t]+)?[A-Z]"
+                                   r"|['’]s[ \t]+[A-Z]|-[A-Z]")  # "Cesar de Guzman", "Santa Cruz de la Sierra"
 
 
 def _is_large_area(c: CandidateLike, written: str) -> bool:
