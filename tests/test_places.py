@@ -405,6 +405,11 @@ def test_the_area_the_text_puts_a_place_in() -> None:
              "Wisconsin")):
         got = loc(text, name)
         assert got.admin1 == state and got.country_code == "US", text
+    # a possessive: the region that holds the district, or the country that says which region is meant
+    assert loc("Clashes erupted in Springfield, a city in Ohio's Clark County, on Monday.", "Springfield").admin1 \
+        == "Ohio"
+    assert loc("A bomb exploded in Hyderabad in Pakistan's Sindh province on Friday.", "Hyderabad").country_code \
+        == "PK"
     # a capitalised compass word before the area's name; a country after one is the country
     assert loc("Kingston is a Canadian city in Eastern Ontario, on Lake Ontario.", "Kingston").country_code == "CA"
     assert _area_gap(" is a village in the council area of ")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -827,7 +827,14 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             unplaced.append(pm)
             continue
         inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
-        if inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
+        earlier = placed.get(pm.written)
+        if earlier is not None and area.feature == "region" and (
+                earlier[1] is area or (earlier[1].country_code == area.country_code
+                                       and earlier[1].admin1 == area.admin1)):
+            # "Jesus Maria is a CDP in Calaveras County, California. ... Jesus Maria is in California's 4th
+            # congressional district": the finer place the first mention was put in, which lies in this region
+            pm.ranked = [earlier, *[r for r in pm.ranked if r[1] is not earlier[1]]]
+        elif inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
             pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
         elif (told or not pm.ranked) and not is_area:
             # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
@@ -915,6 +922,40 @@ _PARENTHESIS = re.compile(r"\s*\([^()\n]{1,100}\)")
 _SENTENCE_STOP = re.compile(r"(?<!\bSt)(?<!\bSte)(?<!\bMt)(?<!\bFt)(?<!\bU\.S)[.;:!?\n(]\s")
 
 
+@dataclass(frozen=True)
+class _Phrase:
+    """A capitalised phrase of ``_CTX_PHRASE`` (or a part of one), with ``re.Match``'s accessors."""
+
+    s: int
+    e: int
+    text: str
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+_POSSESSIVE_SPLIT = re.compile(r"['’]s(?:\s+|$)")
+
+
+def _ctx_phrases(window: str) -> Iterator[_Phrase]:
+    """The capitalised phrases of ``window``, a possessive split off: "Ohio's Clark County" is "Ohio" and "Clark
+    County", "Pakistan's" is "Pakistan"."""
+    for m in _CTX_PHRASE.finditer(window):
+        p = _POSSESSIVE_SPLIT.search(m.group(0))
+        if p is None:
+            yield _Phrase(m.start(), m.end(), m.group(0))
+            continue
+        yield _Phrase(m.start(), m.start() + p.start(), m.group(0)[:p.start()])
+        if p.end() < len(m.group(0)):
+            yield _Phrase(m.start() + p.end(), m.end(), m.group(0)[p.end():])
+
+
 def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[CandidateLike | None, bool]:
     """The district or region the text puts a place in, right after its name and in its sentence ("Hopewell is a
     community in Covington County, Mississippi"; "the village of Hadrut in Khojavend district"): the district when
@@ -933,14 +974,20 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
     others: list[list[CandidateLike]] = []
     pos = first = 0
     admin_word = False
-    for m in _CTX_PHRASE.finditer(window):
+    for m in _ctx_phrases(window):
         if not found and index.demonym(m.group(0)):
             continue  # "in the Spanish province of": part of the gap
         gap = window[pos:m.start()]
         if not (_area_gap(gap, index.demonym) if not found
-                else re.fullmatch(r",\s*", gap) or _area_gap(re.sub(r"^,\s*", "", gap))):
+                else re.fullmatch(r",\s*|['’]s\s+", gap) or _area_gap(re.sub(r"^,\s*", "", gap))):
             break  # after an area, its region: ", Kansas", " in the U.S. state of Michigan", ", in north-central"
         all_cands = index.lookup(m.group(0))
+        if not found and window[m.end():m.end() + 1] in ("'", "’") \
+                and any(c.feature == "country" and c.match == "exact" for c in all_cands):
+            # "in Pakistan's Sindh province": the country says which Sindh is meant, and the area follows it
+            countries.update(c.country_code for c in all_cands if c.feature == "country")
+            pos = _POSSESSIVE_SPLIT.match(window, m.end()).end()  # type: ignore[union-attr]
+            continue
         compass = _COMPASS_WORD.match(m.group(0))
         if compass and not any(c.feature in _AREAS for c in all_cands):
             all_cands = index.lookup(m.group(0)[compass.end():])  # "in Eastern Ontario": Ontario
