@@ -405,6 +405,13 @@ def test_the_area_the_text_puts_a_place_in() -> None:
              "Wisconsin")):
         got = loc(text, name)
         assert got.admin1 == state and got.country_code == "US", text
+    # an area the index lacks before the one it has; the country the gap names; a country as the area
+    assert loc("Elizabeth is a town in Posey Township, Harrison County, Indiana, United States.", "Elizabeth") \
+        .admin1 == "Indiana"
+    assert loc("Jackson County is a county located in the U.S. state of Florida.", "Jackson County").admin1 \
+        == "Florida"
+    assert loc("Victoria (sometimes called Port Victoria) is the capital city of the Seychelles.", "Victoria") \
+        .country_code == "SC"
     # a possessive: the region that holds the district, or the country that says which region is meant
     assert loc("Clashes erupted in Springfield, a city in Ohio's Clark County, on Monday.", "Springfield").admin1 \
         == "Ohio"

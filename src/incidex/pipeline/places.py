@@ -940,6 +940,8 @@ class _Phrase:
         return self.text
 
 
+_TOWNSHIP = re.compile(r"townships?", re.I)
+_US_IN_GAP = re.compile(r"\bU\.S\.|\bUS\b|\bUnited States\b")
 _POSSESSIVE_SPLIT = re.compile(r"['’]s(?:\s+|$)")
 
 
@@ -996,17 +998,26 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
                 all_cands = tuple(c for c in all_cands if c.feature == "country")
         cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
         if not found:
-            # "in the Spanish province of Lugo"
+            # "in the Spanish province of Lugo", "in the U.S. state of Florida" (not Florida, Uruguay)
             countries.update(str(cc) for w in re.findall(r"[A-Z]\w+", gap) if (cc := index.demonym(w)))
+            if _US_IN_GAP.search(gap):
+                countries.add("US")
         if not cands and countries:  # "Provincia de Lugo", in the country the demonym names
             cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
+        tail = _ADMIN_TAIL.search(m.group(0))
         if not cands:
-            tail = _ADMIN_TAIL.search(m.group(0))
-            if tail is not None:  # "Khojavend District": the district of that name; "Far North Region": the region
+            # not "Posey Township" for Posey County: the index has no townships, and a county of the name is another
+            if tail is not None and not _TOWNSHIP.search(tail.group(0)):  # "Khojavend District": the district of that name; "Far North Region": the region
                 level = "district" if _DISTRICT_WORD.search(tail.group(0)) else "region"
                 cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
                 cands = [c for c in cands if c.feature == level] or cands
                 admin_word = bool(cands)
+        if not cands and not found and tail is not None:
+            pos = m.end()  # "in Posey Township, Harrison County", "in the Hunter Region of New South Wales": an
+            continue       # area the index lacks, before the one it has
+        if not cands and not found and re.search(r"\w", gap) \
+                and (country := next((c for c in all_cands if c.feature == "country" and c.match == "exact"), None)):
+            return country, True  # "Victoria is the capital city of the Seychelles": the town in that country
         if not cands:
             if found and any(c.feature == "country" for c in all_cands):
                 # "..., Mississippi, United States", "in the province of Granada in Spain": the chain ends with its
@@ -1043,6 +1054,8 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
 
 
 def _inside(c: CandidateLike, area: CandidateLike) -> bool:
+    if area.feature == "country":
+        return c.country_code == area.country_code and c.feature not in ("country", "region")
     if c.feature in ("country", "region") or c.country_code != area.country_code or c.admin1 != area.admin1:
         return False
     return area.feature == "region" or haversine_km(c.lat, c.lon, area.lat, area.lon) < 100
