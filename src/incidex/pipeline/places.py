@@ -961,9 +961,10 @@ def _ctx_phrases(window: str) -> Iterator[_Phrase]:
 def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[CandidateLike | None, bool]:
     """The district or region the text puts a place in, right after its name and in its sentence ("Hopewell is a
     community in Covington County, Mississippi"; "the village of Hadrut in Khojavend district"): the district when
-    one is named (of the region named with it, when several have its name), else the region. ``None`` when the
-    text names none there, or names it after a list or another place. The flag: whether the text says so beyond
-    a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
+    one is named (of the region named with it, when several have its name), else the region; the country when the
+    text names only a country after a descriptive phrase ("is the capital city of the Seychelles"). ``None`` when
+    the text names none there, or names it after a list or another place. The flag: whether the text says so
+    beyond a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
     after = pm.end
     paren = _PARENTHESIS.match(text, after)  # "Richmond (/ˈrɪtʃmənd/) is a city in", "Ada (Serbian: Ада) is a"
     if paren:
@@ -1006,8 +1007,9 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
             cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
         tail = _ADMIN_TAIL.search(m.group(0))
         if not cands:
-            # not "Posey Township" for Posey County: the index has no townships, and a county of the name is another
-            if tail is not None and not _TOWNSHIP.search(tail.group(0)):  # "Khojavend District": the district of that name; "Far North Region": the region
+            # "Khojavend District": the district of that name; "Far North Region": the region; not "Posey Township"
+            # for Posey County (the index has no townships, and a county of the name is another area)
+            if tail is not None and not _TOWNSHIP.search(tail.group(0)):
                 level = "district" if _DISTRICT_WORD.search(tail.group(0)) else "region"
                 cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
                 cands = [c for c in cands if c.feature == level] or cands
