@@ -412,6 +412,9 @@ def test_the_area_the_text_puts_a_place_in() -> None:
         == "Florida"
     assert loc("Victoria (sometimes called Port Victoria) is the capital city of the Seychelles.", "Victoria") \
         .country_code == "SC"
+    # "X, Country": the place of that name in that country
+    assert loc("A militant attacked a security patrol in Tripoli, Lebanon, with a bomb.", "Tripoli").country_code \
+        == "LB"
     # a possessive: the region that holds the district, or the country that says which region is meant
     assert loc("Clashes erupted in Springfield, a city in Ohio's Clark County, on Monday.", "Springfield").admin1 \
         == "Ohio"
@@ -494,3 +497,17 @@ def test_a_country_or_large_region_by_its_own_name_is_a_place_where_the_tagger_m
             "had none. Charges were filed against Cesar de Guzman.")
     ann = AnnotatedText(text, ((0, len(text)),), ())  # the tagger found nothing
     assert [m.written for m in find_mentions(ann, gaz, set())] == ["Nigeria", "New South Wales"]
+
+
+def test_a_name_in_a_list_of_a_countrys_regions_is_a_region() -> None:
+    from incidex.gazetteer.index import open_gazetteer
+
+    g = open_gazetteer()
+    text = ("Cases were reported in Kentucky, Louisiana, Michigan, Missouri, Washington, West Virginia and Wyoming. "
+            "The outbreak also reached Washington last week.")
+    ms = [PlaceMention(m.start(), m.end(), m.group(0)) for m in re.finditer(
+        r"Kentucky|Louisiana|Michigan|Missouri|Washington|West Virginia|Wyoming", text)]
+    resolve(ms, g, {}, text)
+    listed = [m for m in ms if m.start < text.index("The outbreak")]
+    assert all(m.location is not None and m.location.feature == "region" and m.location.country_code == "US"
+               for m in listed), [(m.written, m.location and m.location.feature) for m in listed]

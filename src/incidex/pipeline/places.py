@@ -741,6 +741,32 @@ def _not_codes(written: str, cands: tuple[CandidateLike, ...]) -> tuple[Candidat
                                           and (c.population or 0) < _CODE_MAX_POPULATION))
 
 
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+
+
+def _list_of_regions(text: str, mentions: list[PlaceMention]) -> None:
+    """In a list of three or more names of which most are regions of one country ("Kentucky, Louisiana, Michigan,
+    ..., Washington, West Virginia and Wyoming"; "Santa Catarina, Rio Grande do Sul, Tocantins and Minas Gerais"),
+    a name that can be a region of that country is that region, not a town."""
+    group: list[PlaceMention] = []
+    for pm in [*sorted(mentions, key=lambda p: p.start), None]:
+        if pm is not None and group and _LIST_GAP.fullmatch(text, group[-1].end, pm.start):
+            group.append(pm)
+            continue
+        if len(group) >= 3:
+            tops = Counter(p.ranked[0][1].country_code for p in group
+                           if p.ranked and p.ranked[0][1].feature == "region")
+            if tops:
+                cc, n = tops.most_common(1)[0]
+                if n >= max(2, len(group) // 2):
+                    for p in group:
+                        region = next((r for r in p.ranked if r[1].feature == "region" and r[1].country_code == cc),
+                                      None)
+                        if region is not None and region is not p.ranked[0]:
+                            p.ranked = [region, *[r for r in p.ranked if r is not region]]
+        group = [pm] if pm is not None else []
+
+
 def _near_misses(written: str, fuzzy: Any, focus: dict[str, float], ctx: DocContext | None,
                  variant: Any = None) -> tuple[CandidateLike, ...]:
     """Spelling near misses ("Mariupoll" for Mariupol). When the document names its countries, only those in
@@ -849,6 +875,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         if pm.written in placed and pm.cue == "":
             top = placed[pm.written]
             pm.ranked = [top, *[r for r in pm.ranked if r[1] is not top[1]]]
+    _list_of_regions(text, unplaced)
     for pm in mentions:
         if not pm.ranked:
             continue
@@ -1017,9 +1044,11 @@ def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candida
         if not cands and not found and tail is not None:
             pos = m.end()  # "in Posey Township, Harrison County", "in the Hunter Region of New South Wales": an
             continue       # area the index lacks, before the one it has
-        if not cands and not found and re.search(r"\w", gap) \
-                and (country := next((c for c in all_cands if c.feature == "country" and c.match == "exact"), None)):
-            return country, True  # "Victoria is the capital city of the Seychelles": the town in that country
+        if not cands and not found \
+                and (country := next((c for c in all_cands if c.feature == "country"), None)):
+            # "Victoria is the capital city of the Seychelles", "Surrey, UK": the place in that country (standing in
+            # for it only where the text says more than a bare comma)
+            return country, bool(re.search(r"\w", gap))
         if not cands:
             if found and any(c.feature == "country" for c in all_cands):
                 # "..., Mississippi, United States", "in the province of Granada in Spain": the chain ends with its
