@@ -185,3 +185,9 @@ def test_imported_names_of_arabic_script_countries_get_their_romanisation_key(in
     g = Gazetteer(index)
     assert [c.id for c in g.lookup_variant("Deir Hafer")] == ["geonames:9900100"]
     assert g.lookup_variant("Deir Baku") == ()  # Azerbaijan's names are not keyed
+    # an alternate name from alternateNamesV2 is keyed too
+    alt = tmp_path / "alternateNamesV2.txt"
+    alt.write_text("\t".join(["88100001", "9900100", "en", "Dayr Hafir al Gharbi", "", "", "", "", "", ""]) + "\n",
+                   encoding="utf-8")
+    import_dumps(index, [alt])
+    assert [c.id for c in Gazetteer(index).lookup_variant("Deir Hafer el Gharby")] == ["geonames:9900100"]

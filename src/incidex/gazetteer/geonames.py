@@ -218,6 +218,10 @@ class _Writer:
         self.names: set[tuple[str, str, int]] = set()
         self.pending: list[tuple[str, str, str, str]] = []  # (place id, cc, admin1 code, admin2 code)
         self.alternates: list[tuple[str, str, int, int]] = []  # (place id, folded, is_primary, short code)
+        # other romanisations (gazetteer.index.skeleton) of the names of places in VARIANT_COUNTRIES, as the build
+        # keys them; none for an index built before the table (`incidex gazetteer build --force` adds it)
+        self.skeletons: set[tuple[str, str]] = set()
+        self.keyed = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'skeletons'").fetchone() is not None
         conn.executescript(
             """
             CREATE TEMP TABLE IF NOT EXISTS stage_names (folded TEXT, place_id TEXT, is_primary INTEGER);
@@ -252,7 +256,10 @@ class _Writer:
             self.pending.append((pid, r.country_code, r.admin1, r.admin2))
         self.places.append((pid, r.name, cc, a1, a2, r.lat, r.lon, feature, r.population))
         alts = ([r.asciiname] if r.asciiname else []) + list(r.alternates)
-        self.names.update(name_rows(pid, r.name, alts, r.population))
+        rows = name_rows(pid, r.name, alts, r.population)
+        self.names.update(rows)
+        if self.keyed and cc in VARIANT_COUNTRIES:
+            self.skeletons.update((skeleton(f), f) for f, _, _ in rows)
         if len(self.places) >= BATCH:
             self.flush()
 
@@ -304,7 +311,14 @@ class _Writer:
                 cur = c.execute(UPSERT_NAME.replace("VALUES (?,?,?)", "SELECT s.folded, s.place_id, s.is_primary "
                                                     + keep))
                 self.report.names += max(0, cur.rowcount)
+                if self.keyed:
+                    marks = ",".join("?" * len(VARIANT_COUNTRIES))
+                    self.skeletons.update((skeleton(f), f) for (f,) in c.execute(
+                        f"SELECT DISTINCT s.folded {keep} AND p.country_code IN ({marks})", sorted(VARIANT_COUNTRIES)))
                 c.execute("DELETE FROM stage_alt")
+            if self.skeletons:
+                c.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", sorted(self.skeletons))
+                self.skeletons = set()
 
     def finish(self) -> None:
         """Admin names for the places whose ADM1/ADM2 row came later in the dump."""
@@ -316,14 +330,6 @@ class _Writer:
                           [(self.admin1.get((cc, a1)), self.admin2.get((cc, a1, a2)), pid)
                            for pid, cc, a1, a2 in rows])
             c.execute("DELETE FROM pending_admin")
-            # other romanisations of the imported names (gazetteer.index.skeleton), as the build indexes them
-            marks = ",".join("?" * len(VARIANT_COUNTRIES))
-            try:
-                new = c.execute(f"SELECT DISTINCT n.folded FROM names n JOIN places p ON p.id = n.place_id WHERE "
-                                f"p.country_code IN ({marks})", sorted(VARIANT_COUNTRIES)).fetchall()
-                c.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", [(skeleton(f), f) for (f,) in new])
-            except sqlite3.OperationalError:
-                pass  # an index built before the table: `incidex gazetteer build --force` adds it
 
 
 # -- the import ----------------------------------------------------------------------------------------------
