@@ -377,7 +377,7 @@ def test_a_facility_named_after_its_town_is_the_town() -> None:
 
 def test_the_area_the_text_puts_a_place_in() -> None:
     from incidex.gazetteer.index import open_gazetteer
-    from incidex.pipeline.places import _area_gap
+    from incidex.pipeline.place_area import _area_gap
 
     g = open_gazetteer()
 
@@ -459,7 +459,7 @@ def test_a_bare_comma_before_a_region_may_be_a_list_of_two() -> None:
 
 
 def test_the_gap_before_an_area_is_read_in_linear_time() -> None:
-    from incidex.pipeline.places import _area_gap
+    from incidex.pipeline.place_area import _area_gap
 
     assert _area_gap(" is an unincorporated community in ") and _area_gap(", a village in the northern ")
     assert not _area_gap(" and in ") and not _area_gap(" attacked ")

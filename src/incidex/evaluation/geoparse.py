@@ -362,7 +362,7 @@ def miss_cause(t: Toponym, text: str, mentions: list[Any], ann: Any, gaz: Any) -
     if any(_overlap(span, (pm.start, pm.end)) for pm in mentions):
         return "unplaced"
     written = text[t.start:t.end]
-    bare = places._ADMIN_TAIL.sub("", written)
+    bare = places.ADMIN_TAIL.sub("", written)
     if not gaz.lookup(written) and not (bare != written and gaz.lookup(bare)):
         return "unknown"
     if any(_overlap(span, (e.start, e.end)) for e in ann.entities if e.label not in ("GPE", "LOC", "FAC")):

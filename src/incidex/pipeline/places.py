@@ -14,10 +14,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from incidex.domain.geo import haversine_km
 from incidex.domain.models import Location, Span
@@ -25,32 +24,23 @@ from incidex.gazetteer.index import POSTAL_ID_PREFIX
 from incidex.pipeline import state_abbr
 from incidex.pipeline.annotate import AnnotatedText
 from incidex.pipeline.geo_points import area_point
+from incidex.pipeline.place_area import is_inside, local_area
+from incidex.pipeline.place_types import (
+    ADMIN_CUE,
+    ADMIN_TAIL,
+    AREAS,
+    CTX_PHRASE,
+    CandidateLike,
+    PlaceIndex,
+    PlaceMention,
+)
 
+__all__ = [
+    "ADMIN_CUE", "ADMIN_TAIL", "FEATURES", "CandidateLike", "DocContext", "PlaceIndex", "PlaceMention",
+    "candidate_features", "context_points", "distances_km", "document_context", "find_mentions", "frontline_location",
+    "frontline_mentions", "name_countries", "resolve", "town_regions", "weights",
+]
 
-class CandidateLike(Protocol):
-    id: str
-    name: str
-    country_code: str | None
-    admin1: str | None
-    admin2: str | None
-    lat: float
-    lon: float
-    feature: str
-    population: int
-    match: str
-
-
-class PlaceIndex(Protocol):
-    """What the places stage needs from a gazetteer."""
-
-    def lookup(self, name: str) -> tuple[CandidateLike, ...]: ...
-
-    def country(self, code: str) -> CandidateLike | None: ...
-
-    def demonym(self, word: str) -> str | None: ...
-
-
-ADMIN_CUE = r"(?:districts?|provinces?|regions?|governorates?|states?|oblasts?|rayons?|townships?|prefectures?|counties|county|divisions?|municipalit(?:y|ies))"
 _ADMIN_AFTER = re.compile(rf"^\s+{ADMIN_CUE}\b", re.I)
 _CITY_BEFORE = re.compile(r"\b(?:the\s+)?(?:city|town|village|settlement|hamlet|port|capital)\s+of\s+$", re.I)
 _ADMIN_BEFORE = re.compile(rf"\b(?:the\s+)?{ADMIN_CUE}\s+of\s+$", re.I)
@@ -98,22 +88,6 @@ def _is_demonym(index: PlaceIndex, written: str) -> bool:
     if not index.demonym(written):
         return False
     return not any(c.feature == "country" for c in index.lookup(written))
-
-
-@dataclass
-class PlaceMention:
-    start: int
-    end: int
-    written: str
-    cue: str = ""  # city | admin | near | ""
-    from_entity: str = ""
-    location: Location | None = None
-    is_country: bool = False
-    in_actor: bool = False
-    score: float = 0.0
-    ranked: list[tuple[float, CandidateLike]] = field(default_factory=list)
-    # the capital a phrase names ("the Afghan capital": ("Kabul", "AF")), looked up instead of the words
-    capital_of: tuple[str, str] | None = None
 
 
 def _strip_article(text: str, start: int, end: int) -> tuple[int, int]:
@@ -245,7 +219,7 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
             if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
                              or (c.feature == "city" and c.population >= 200_000)
                              # "the Turbat area of Balochistan": a town of a region the text names
-                             or (c.admin1 and c.feature not in _AREAS and c.population >= 1000
+                             or (c.admin1 and c.feature not in AREAS and c.population >= 1000
                                  and named(c.admin1) and c.admin1 != text[ts:te]) for c in cands):
                 consider(ts, te, "title")
     # one sense per discourse: a name found as a place is a place wherever else the text writes it, where the tagger
@@ -362,11 +336,7 @@ class DocContext:
     points: list[tuple[str, float, float]] = field(default_factory=list)  # (folded phrase, lat, lon)
 
 
-_CTX_PHRASE = re.compile(r"(?:\b(?:St|Ste|Mt|Ft)\.\s)?\b[A-Z][\w'’\-]+(?:[ -](?:of |de |del |la |el )?[A-Z][\w'’\-]+){0,3}\b")
 
-
-_DISTRICT_WORD = re.compile(r"district|county|counties|rayon|municipalit|division|township|prefecture", re.I)
-_ADMIN_TAIL = re.compile(rf"\s+{ADMIN_CUE}$", re.I)
 _ADMIN_WORDS = frozenset(w for stem in ("district", "province", "region", "governorate", "state", "oblast", "rayon",
                                         "township", "prefecture", "division")
                          for w in (stem, stem + "s")) | {"county", "counties", "municipality", "municipalities"}
@@ -379,7 +349,7 @@ def _variants(phrase: str) -> tuple[str, ...]:
     i = phrase.rfind(" ")
     if i < 0 or phrase[i + 1:].casefold() not in _ADMIN_WORDS:
         return (phrase,)
-    stripped = _ADMIN_TAIL.sub("", phrase)
+    stripped = ADMIN_TAIL.sub("", phrase)
     return (phrase,) if stripped == phrase else (phrase, stripped)
 
 
@@ -389,7 +359,7 @@ def document_context(text: str, index: PlaceIndex, also: list[str] | None = None
     from incidex.gazetteer.index import fold
 
     ctx = DocContext()
-    occurrences = _CTX_PHRASE.findall(text)
+    occurrences = CTX_PHRASE.findall(text)
     variants = {phrase: _variants(phrase) for phrase in dict.fromkeys(occurrences)}
     distinct = list(dict.fromkeys(v for vs in variants.values() for v in vs))
     many = getattr(index, "lookup_many", None)
@@ -588,7 +558,6 @@ def _candidate_score(c: CandidateLike, pm: PlaceMention, focus: dict[str, float]
 
 
 _NOT_EXACT = {"exact": 0.0, "fuzzy": 3.0}  # ``not_exact`` by match; any other match (alternate, partial) 1.0
-_AREAS = frozenset({"country", "region", "district"})
 _Key = tuple[str, str]  # (name as written, cue): what a mention's ranking depends on within a document
 
 
@@ -701,7 +670,7 @@ class _Ranker:
         out = []
         for i, c in enumerate(cands):
             feat, cc, pop = c.feature, c.country_code, c.population
-            town = feat not in _AREAS
+            town = feat not in AREAS
             focus_v, focus_top = self.focus.get(cc, (0.0, 0.0)) if cc else (0.0, 0.0)
             ctx_admin1 = ctx_country = near150 = near500 = ctx_far = sibling = 0.0
             if has_ctx and feat != "country":
@@ -803,7 +772,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
                 continue
             if pm.capital_of is not None:  # "the Afghan capital": Kabul, the city
                 name, cc = pm.capital_of
-                keys[key] = tuple(c for c in index.lookup(name) if c.country_code == cc and c.feature not in _AREAS)
+                keys[key] = tuple(c for c in index.lookup(name) if c.country_code == cc and c.feature not in AREAS)
                 continue
             keys[key] = _not_codes(pm.written, index.lookup(pm.written)
                                    or _near_misses(pm.written, fuzzy, focus, ctx, variant))
@@ -845,14 +814,14 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         first_at.setdefault(pm.written, pm.start)
     unplaced: list[PlaceMention] = []
     for pm in mentions:
-        area, told = _local_area(text, pm, index)
-        is_area = bool(pm.ranked) and pm.ranked[0][1].feature in _AREAS
+        area, told = local_area(text, pm, index)
+        is_area = bool(pm.ranked) and pm.ranked[0][1].feature in AREAS
         if area is None or (is_area and not told):
             # a region or country in a list of them ("Colorado, Utah") is not in the next one; but "Odessa is a city
             # in Lafayette County, Missouri", "Monroe County is a county located in the U.S. state of Kentucky"
             unplaced.append(pm)
             continue
-        inside = [(s, c) for s, c in pm.ranked if _inside(c, area)]
+        inside = [(s, c) for s, c in pm.ranked if is_inside(c, area)]
         earlier = placed.get(pm.written)
         if earlier is not None and area.feature == "region" and (
                 earlier[1] is area or (earlier[1].country_code == area.country_code
@@ -906,190 +875,6 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             candidates=len(pm.ranked),
             span=Span.of(text, pm.start, pm.end),
         )
-
-
-# the words that may stand between a place and the area the text puts it in, the last being "in" or "of" ("is an
-# unincorporated community in", ", a village in the"), besides compass words ("northern"); or only ", "
-_GAP_WORDS = frozenset("a an the is was lies located situated village town city community hamlet settlement "
-                       "municipality suburb neighborhood neighbourhood unincorporated census-designated place small "
-                       "large rural district area part county seat capital in of "
-                       # "a home rule-class city in", "a third class municipality in the province of", "the capital
-                       # and second-largest city in the U.S. state of", "a census-designated place (CDP) in"
-                       "and home rule-class class first second third fourth fifth sixth borough township parish civil "
-                       "state province us within ghost former incorporated resort coastal mining cdp largest "
-                       "second-largest third-largest most populous council suburban urban metropolitan".split())
-_COMPASS_WORD = re.compile(r"(?:North|South|East|West|Central|Upper|Lower)(?:ern)?(?:[ -]Central)?\s+(?=[A-Z])")
-_COMPASS = re.compile(r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|"
-                      r"north-?central|south-?central|east-?central|west-?central|north-?east|north-?west|"
-                      r"south-?east|south-?west)(?:ern)?")
-
-
-def _area_gap(gap: str, demonym: Callable[[str], object] | None = None) -> bool:
-    """Whether ``gap`` may stand between a place and its area (a word list, not a regex: nested optional words
-    and spaces made a pattern backtrack for seconds on a run of spaces)."""
-    gap = gap.replace("U.S.", "US").replace("(CDP)", "")
-    if len(gap) > 80 or not re.fullmatch(r"[\w\s,-]*", gap):
-        return False
-    words = re.findall(r"[\w-]+", gap.lower())
-    if not words:
-        return True
-    if words[0] == "and":
-        return False  # "Osh and in Uzgen": a list; not "a city and the county seat of"
-    if any(w not in _GAP_WORDS and not w.endswith("ern") and not _COMPASS.fullmatch(w)
-           and not (demonym is not None and demonym(w)) for w in words):
-        return False
-    while words and (words[-1] == "the" or words[-1].endswith("ern") or _COMPASS.fullmatch(words[-1])
-                     or (demonym is not None and demonym(words[-1]))):  # "in the northern", "in the Spanish"
-        words.pop()
-    return bool(words) and words[-1] in ("in", "of")
-
-
-_PARENTHESIS = re.compile(r"\s*\([^()\n]{1,100}\)")
-# the end of the sentence a place's area is looked for in; not "St. Joseph County", "the U.S. state of"
-_SENTENCE_STOP = re.compile(r"(?<!\bSt)(?<!\bSte)(?<!\bMt)(?<!\bFt)(?<!\bU\.S)[.;:!?\n(]\s")
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    """A capitalised phrase of ``_CTX_PHRASE`` (or a part of one), with ``re.Match``'s accessors."""
-
-    s: int
-    e: int
-    text: str
-
-    def start(self) -> int:
-        return self.s
-
-    def end(self) -> int:
-        return self.e
-
-    def group(self, _: int = 0) -> str:
-        return self.text
-
-
-_TOWNSHIP = re.compile(r"townships?", re.I)
-_US_IN_GAP = re.compile(r"\bU\.S\.|\bUS\b|\bUnited States\b")
-_POSSESSIVE_SPLIT = re.compile(r"['’]s(?:\s+|$)")
-
-
-def _ctx_phrases(window: str) -> Iterator[_Phrase]:
-    """The capitalised phrases of ``window``, a possessive split off: "Ohio's Clark County" is "Ohio" and "Clark
-    County", "Pakistan's" is "Pakistan"."""
-    for m in _CTX_PHRASE.finditer(window):
-        p = _POSSESSIVE_SPLIT.search(m.group(0))
-        if p is None:
-            yield _Phrase(m.start(), m.end(), m.group(0))
-            continue
-        yield _Phrase(m.start(), m.start() + p.start(), m.group(0)[:p.start()])
-        if p.end() < len(m.group(0)):
-            yield _Phrase(m.start() + p.end(), m.end(), m.group(0)[p.end():])
-
-
-def _local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[CandidateLike | None, bool]:
-    """The district or region the text puts a place in, right after its name and in its sentence ("Hopewell is a
-    community in Covington County, Mississippi"; "the village of Hadrut in Khojavend district"): the district when
-    one is named (of the region named with it, when several have its name), else the region; the country when the
-    text names only a country after a descriptive phrase ("is the capital city of the Seychelles"). ``None`` when
-    the text names none there, or names it after a list or another place. The flag: whether the text says so
-    beyond a bare comma (a phrase such as "is a village in", an admin word, or a region after the district)."""
-    after = pm.end
-    paren = _PARENTHESIS.match(text, after)  # "Richmond (/ˈrɪtʃmənd/) is a city in", "Ada (Serbian: Ада) is a"
-    if paren:
-        after = paren.end()
-    window = text[after:after + 120]
-    stop = _SENTENCE_STOP.search(window)
-    window = window[:stop.start()] if stop else window
-    found: list[list[CandidateLike]] = []
-    countries: set[str | None] = set()
-    others: list[list[CandidateLike]] = []
-    pos = first = 0
-    admin_word = False
-    for m in _ctx_phrases(window):
-        if not found and index.demonym(m.group(0)):
-            continue  # "in the Spanish province of": part of the gap
-        gap = window[pos:m.start()]
-        if not (_area_gap(gap, index.demonym) if not found
-                else re.fullmatch(r",\s*|['’]s\s+", gap) or _area_gap(re.sub(r"^,\s*", "", gap))):
-            break  # after an area, its region: ", Kansas", " in the U.S. state of Michigan", ", in north-central"
-        all_cands = index.lookup(m.group(0))
-        if not found and window[m.end():m.end() + 1] in ("'", "’") \
-                and any(c.feature == "country" and c.match == "exact" for c in all_cands):
-            # "in Pakistan's Sindh province": the country says which Sindh is meant, and the area follows it
-            countries.update(c.country_code for c in all_cands if c.feature == "country")
-            pos = _POSSESSIVE_SPLIT.match(window, m.end()).end()  # type: ignore[union-attr]
-            continue
-        compass = _COMPASS_WORD.match(m.group(0))
-        if compass and not any(c.feature in _AREAS for c in all_cands):
-            all_cands = index.lookup(m.group(0)[compass.end():])  # "in Eastern Ontario": Ontario
-            if any(c.feature == "country" and c.match == "exact" for c in all_cands):
-                # "a small state of Western Mexico": the country, not its namesake state
-                all_cands = tuple(c for c in all_cands if c.feature == "country")
-        cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
-        if not found:
-            # "in the Spanish province of Lugo", "in the U.S. state of Florida" (not Florida, Uruguay)
-            countries.update(str(cc) for w in re.findall(r"[A-Z]\w+", gap) if (cc := index.demonym(w)))
-            if _US_IN_GAP.search(gap):
-                countries.add("US")
-        if not cands and countries:  # "Provincia de Lugo", in the country the demonym names
-            cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
-        tail = _ADMIN_TAIL.search(m.group(0))
-        if not cands:
-            # "Khojavend District": the district of that name; "Far North Region": the region; not "Posey Township"
-            # for Posey County (the index has no townships, and a county of the name is another area)
-            if tail is not None and not _TOWNSHIP.search(tail.group(0)):
-                level = "district" if _DISTRICT_WORD.search(tail.group(0)) else "region"
-                cands = [c for c in index.lookup(m.group(0)[:tail.start()]) if c.feature in ("region", "district")]
-                cands = [c for c in cands if c.feature == level] or cands
-                admin_word = bool(cands)
-        if not cands and not found and tail is not None:
-            pos = m.end()  # "in Posey Township, Harrison County", "in the Hunter Region of New South Wales": an
-            continue       # area the index lacks, before the one it has
-        if not cands and not found \
-                and (country := next((c for c in all_cands if c.feature == "country"), None)):
-            # "Victoria is the capital city of the Seychelles", "Surrey, UK": the place in that country (standing in
-            # for it only where the text says more than a bare comma)
-            return country, bool(re.search(r"\w", gap))
-        if not cands:
-            if found and any(c.feature == "country" for c in all_cands):
-                # "..., Mississippi, United States", "in the province of Granada in Spain": the chain ends with its
-                # country, which says which of the areas of that name is meant
-                countries.update(c.country_code for c in all_cands if c.feature == "country")
-                pos = len(window)
-            elif found:
-                return None, False  # "Wajir, Mandera, Garissa": a list, not a place and its area
-            break
-        if not found:
-            first = m.start()
-            admin_word = admin_word or bool(re.search(r"(?:^|\s)(?:district|county|province|region|state|governorate|"
-                                                      r"oblast|rayon|prefecture|parish)\b", m.group(0) + " "
-                                                      + window[m.end():m.end() + 12], re.I))
-        found.append(cands)
-        # the areas this name is an alternate name of ("Granada" for the Provincia de Granada), read only when the
-        # chain names a country and none of the name's own areas is in it
-        others.append([c for c in all_cands if c.feature in ("region", "district") and c not in cands])
-        pos = m.end()
-    if not found or re.match(r"\s*(?:and|or|&)\s+[A-Z]|\s*,\s*[A-Z]", window[pos:]):
-        return None, False  # nothing, or a list ("Wajir, Mandera and Garissa")
-    told = bool(re.search(r"\w", window[:first])) or len(found) > 1 or admin_word
-    if countries:
-        found = [[c for c in cs if c.country_code in countries] or [c for c in alt if c.country_code in countries]
-                 for cs, alt in zip(found, others, strict=True)]
-    regions = [c for cs in found for c in cs if c.feature == "region"]
-    districts = [c for cs in found for c in cs if c.feature == "district"]
-    if districts:
-        if regions:
-            districts = [d for d in districts if any(d.country_code == r.country_code and d.admin1 == r.admin1
-                                                     for r in regions)]
-        return (districts[0], told) if len(districts) == 1 else (None, False)
-    return (regions[0], told) if len(regions) == 1 else (None, False)
-
-
-def _inside(c: CandidateLike, area: CandidateLike) -> bool:
-    if area.feature == "country":
-        return c.country_code == area.country_code and c.feature not in ("country", "region")
-    if c.feature in ("country", "region") or c.country_code != area.country_code or c.admin1 != area.admin1:
-        return False
-    return area.feature == "region" or haversine_km(c.lat, c.lon, area.lat, area.lon) < 100
 
 
 def frontline_mentions(text: str) -> list[tuple[int, int]]:
