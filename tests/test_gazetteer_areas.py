@@ -150,3 +150,37 @@ def test_regions_of_conflict_resolve_by_the_names_reports_use() -> None:
         assert cands and cands[0].feature == "region" and cands[0].country_code == cc, name
     # the regional capital keeps its name: "Raqqa" is the city first
     assert g.lookup("Raqqa")[0].feature == "city"
+
+
+@pytest.mark.slow
+def test_a_district_has_its_towns_population_unless_a_town_of_its_name_lies_in_it() -> None:
+    g = open_gazetteer()
+    suffolk = next(c for c in g.lookup("Suffolk") if c.feature == "district" and c.country_code == "GB")
+    if suffolk.population == 0:
+        pytest.skip("the index was built before district populations: run `incidex gazetteer build --force`")
+    assert suffolk.population > 300_000  # Ipswich, Lowestoft, Bury St Edmunds ...
+    # the Dhaka district is named after its city: a bare "Dhaka" must stay the city's
+    dhaka = [c for c in g.lookup("Dhaka") if c.feature == "district" and c.country_code == "BD"]
+    assert dhaka and all(c.population == 0 for c in dhaka)
+
+
+_COUNTIES = FakeGazetteer([
+    FakeCandidate("t:sv", "Suffolk", "US", "Virginia", "City of Suffolk", 36.73, -76.59, "town", 88_000),
+    FakeCandidate("d:sgb", "Suffolk", "GB", "England", "Suffolk", 52.2, 1.08, "district", 540_000),
+    FakeCandidate("t:fr", "Franklin", "US", "Tennessee", "Williamson County", 35.92, -86.87, "town", 83_000),
+    FakeCandidate("d:fr", "Franklin County", "US", "Ohio", "Franklin County", 39.97, -83.01, "district", 1_300_000,
+                  "alternate"),
+], aliases={"franklin": ["d:fr"]})
+
+
+def test_the_population_prior_reads_a_district_only_where_its_name_is_written_as_the_index_has_it() -> None:
+    from incidex.pipeline.places import ranked_population
+
+    text = "Flooding hit Suffolk. Franklin was spared."
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Suffolk", "Franklin")]
+    resolve(ms, _COUNTIES, {}, text)
+    assert [m.location.country_code if m.location else None for m in ms] == ["GB", "US"]
+    assert ms[0].location is not None and ms[0].location.feature == "district"
+    # "Franklin" for Franklin County: the county's population does not count, the town wins
+    assert ms[1].location is not None and ms[1].location.name == "Franklin"
+    assert ranked_population(_COUNTIES.lookup("Franklin")[-1]) == 0

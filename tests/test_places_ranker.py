@@ -20,6 +20,7 @@ from incidex.pipeline.places import (
     distances_km,
     document_context,
     name_countries,
+    ranked_population,
     town_regions,
 )
 
@@ -67,7 +68,7 @@ def test_the_ranker_scores_as_the_reference_features_do(seed: int) -> None:
     for (name, cue), cands in keys.items():
         pm = PlaceMention(0, len(name), name, cue=cue)
         own = fold(name)
-        expected = [_candidate_score(c, pm, focus, ctx, max(x.population for x in cands), own, town_regions(cands),
+        expected = [_candidate_score(c, pm, focus, ctx, max(ranked_population(x) for x in cands), own, town_regions(cands),
                                      w, context_points(ctx, own), name_countries(cands)) for c in cands]
         assert ranker.scores(cands, cue, km.get((name, cue))) == expected, (name, cue)
 

@@ -369,14 +369,28 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
                 v[1] += lon
                 v[2] += 1
     pops: dict[tuple[str, str], int] = Counter()
-    for c in cities.values():
+    # a district's population: its towns', where no town of its name lies in it (Suffolk, England, is a county
+    # of 760,000 people and no town; the Tartar district, named after its town, keeps 0: a bare "Tartar" is the
+    # town, which the ranking's population prior must not hand to the district)
+    district_pops: dict[tuple[str, str, str], int] = Counter()
+    district_towns: set[tuple[str, str, str, str]] = set()
+    for gid, c in cities.items():
         a1 = admin1_name.get((c["countrycode"], c["admin1code"]))
         if a1:
             pops[(c["countrycode"], a1)] += int(c.get("population") or 0)
+            a2 = city_admin2.get(int(gid))
+            if a2:
+                district_pops[(c["countrycode"], a1, a2)] += int(c.get("population") or 0)
+                district_towns.add((c["countrycode"], a1, a2, fold(c["name"])))
     for (cc, a1, a2, level), (slat, slon, n) in acc.items():
         nm = a2 if level == "district" else a1
         pid = f"rg:{level}:{cc}:{a1}:{a2}" if level == "district" else f"rg:region:{cc}:{a1}"
-        pop = pops.get((cc, a1), 0) if level == "region" else 0
+        if level == "region":
+            pop = pops.get((cc, a1), 0)
+        elif (cc, a1, a2, fold(_strip_admin_words(a2))) in district_towns or (cc, a1, a2, fold(a2)) in district_towns:
+            pop = 0
+        else:
+            pop = district_pops.get((cc, a1, a2), 0)
         places.append((pid, nm, cc, a1, a2 or None, slat / n, slon / n, level, pop))
         stripped = _strip_admin_words(nm)
         # "Muhafazat al Hudaydah": "al Hudaydah" and "Hudaydah"

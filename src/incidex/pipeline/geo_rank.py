@@ -99,7 +99,7 @@ def collect(corpora: Sequence[str] = TUNING) -> tuple[list[list[float]], list[in
                 labels = [int(haversine_km(la, lo, t.lat, t.lon) <= 161) for la, lo in pts]
                 if not any(labels) or all(labels):
                     continue
-                top = max(c.population for c in cands)
+                top = max(places.ranked_population(c) for c in cands)  # type: ignore[arg-type]
                 towns = places.town_regions(cands)  # type: ignore[arg-type]
                 countries = places.name_countries(cands)  # type: ignore[arg-type]
                 g = len(gweights)

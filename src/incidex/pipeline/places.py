@@ -38,7 +38,7 @@ from incidex.pipeline.place_types import (
 __all__ = [
     "ADMIN_CUE", "ADMIN_TAIL", "FEATURES", "CandidateLike", "DocContext", "PlaceIndex", "PlaceMention",
     "candidate_features", "context_points", "distances_km", "document_context", "find_mentions", "frontline_location",
-    "frontline_mentions", "name_countries", "resolve", "town_regions", "weights",
+    "frontline_mentions", "name_countries", "ranked_population", "resolve", "town_regions", "weights",
 ]
 
 _ADMIN_AFTER = re.compile(rf"^\s+{ADMIN_CUE}\b", re.I)
@@ -216,7 +216,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
                 continue
             if initial:
                 continue  # sentence-initial capitals say nothing
-            if cands and any((focus and c.country_code in focus and c.feature != "country" and c.population >= 1000)
+            if cands and any((focus and c.country_code in focus and c.feature != "country"
+                              and ranked_population(c) >= 1000)
                              or (c.feature == "city" and c.population >= 200_000)
                              # "the Turbat area of Balochistan": a town of a region the text names
                              or (c.admin1 and c.feature not in AREAS and c.population >= 1000
@@ -461,6 +462,13 @@ def weights() -> dict[str, float]:
     return learned_weights() or WEIGHTS
 
 
+def ranked_population(c: CandidateLike) -> int:
+    """The population the ranking's prior reads: a district's only where the text writes its name as the index
+    does ("Suffolk", England), not where the name lacks the admin word ("Franklin" for Franklin County), which
+    more often means a town of that name."""
+    return c.population if c.feature != "district" or c.match == "exact" else 0
+
+
 def town_regions(cands: tuple[CandidateLike, ...] | list[CandidateLike]) -> frozenset[tuple[str, str]]:
     """(country, admin1) of the populated places among a name's candidates."""
     return frozenset((c.country_code, c.admin1) for c in cands
@@ -482,7 +490,7 @@ def candidate_features(c: CandidateLike, pm: PlaceMention, focus: dict[str, floa
     ``name_countries`` of the name's candidates."""
     town = c.feature not in ("country", "region", "district")
     f = {k: 0.0 for k in FEATURES}
-    f["logpop"] = math.log10(c.population + 10)
+    f["logpop"] = math.log10(ranked_population(c) + 10)
     f["country"] = float(c.feature == "country")
     f["region"] = float(c.feature == "region")
     f["district"] = float(c.feature == "district")
@@ -504,8 +512,8 @@ def candidate_features(c: CandidateLike, pm: PlaceMention, focus: dict[str, floa
     # a near-miss spelling (match "fuzzy") pays twice: as not exact and as fuzzy
     f["not_exact"] = float(c.match != "exact") + 2.0 * float(c.match == "fuzzy")
     f["alternate"] = float(c.match == "alternate")
-    f["top_pop"] = float(c.population >= top_pop)
-    f["pop_ratio"] = math.log10((c.population + 10) / (top_pop + 10))
+    f["top_pop"] = float(ranked_population(c) >= top_pop)
+    f["pop_ratio"] = math.log10((ranked_population(c) + 10) / (top_pop + 10))
     if ctx is not None and c.feature != "country":
         if c.country_code and c.admin1 and c.feature != "region":
             f["ctx_admin1"] = min(1.0, ctx.admin1.get((c.country_code, c.admin1), 0.0))
@@ -661,7 +669,7 @@ class _Ranker:
         """``km``: the candidates' ``context_km``, None when the document has no other anchor point."""
         from operator import mul
 
-        top_pop = max((c.population for c in cands), default=0)
+        top_pop = max((ranked_population(c) for c in cands), default=0)
         towns = town_regions(cands)
         countries = name_countries(cands)
         has_ctx = self.ctx is not None
@@ -669,7 +677,7 @@ class _Ranker:
         strong, w, log10 = self.strong, self.w, math.log10
         out = []
         for i, c in enumerate(cands):
-            feat, cc, pop = c.feature, c.country_code, c.population
+            feat, cc, pop = c.feature, c.country_code, ranked_population(c)
             town = feat not in AREAS
             focus_v, focus_top = self.focus.get(cc, (0.0, 0.0)) if cc else (0.0, 0.0)
             ctx_admin1 = ctx_country = near150 = near500 = ctx_far = sibling = 0.0
