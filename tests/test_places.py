@@ -280,6 +280,22 @@ def test_a_state_named_among_its_neighbours_is_not_the_country_of_the_same_name(
     assert where("Troops crossed into Georgia and shelled villages near Tbilisi.", {"GE": 1.0}) == "GE"
 
 
+def test_a_state_named_among_its_neighbours_is_not_a_village_of_its_name_abroad() -> None:
+    texas_s = FakeCandidate("rg:region:US:Texas", "Texas", "US", "Texas", None, 31.3, -98.5, "region", 25_000_000)
+    texas_v = FakeCandidate("geonames:3814142", "Texas", "MX", "Hidalgo", None, 20.03, -99.2, "village", 993)
+    kansas = FakeCandidate("rg:region:US:Kansas", "Kansas", "US", "Kansas", None, 38.5, -98.0, "region", 2_900_000)
+    ohio = FakeCandidate("rg:region:US:Ohio", "Ohio", "US", "Ohio", None, 40.3, -82.8, "region", 11_700_000)
+    mexico_city = FakeCandidate("geonames:3530597", "Mexico City", "MX", "Mexico City", None, 19.43, -99.13, "city",
+                                12_000_000)
+    mexico = FakeCandidate("geonames:3996063", "Mexico", "MX", None, None, 23.0, -102.0, "country", 128_000_000)
+    gaz = FakeGazetteer([texas_s, texas_v, kansas, ohio, mexico_city, mexico])
+    # a story about Mexico, whose text names other US states: the state, not the Mexican village near Mexico City
+    text = "Most cases in Mexico are in Mexico City. Three are in Texas, two in Kansas and one in Ohio."
+    ms = [PlaceMention(text.index("Texas"), text.index("Texas") + 5, "Texas")]
+    resolve(ms, gaz, {"MX": 2.0}, text)
+    assert ms[0].location is not None and ms[0].location.country_code == "US"
+
+
 def test_a_recognition_miss_gets_its_cause() -> None:
     from incidex.evaluation.geoparse import Toponym, miss_cause
     from incidex.pipeline.annotate import AnnotatedText, Entity
