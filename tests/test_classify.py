@@ -257,3 +257,15 @@ def test_armed_forces_attacking_an_armed_group_is_a_battle() -> None:
         assert _ARMED_TARGET.search(text), text
     # an acronym must be written in capitals: "the army attacked the village" is no battle cue
     assert not _ARMED_TARGET.search("The army attacked the village and burned homes")
+
+
+def test_the_closed_answer_is_the_best_sub_type_where_the_open_one_is_none() -> None:
+    texts = ["The weather was mild and the harvest festival went ahead as planned.",
+             "Warplanes bombed a market, and a drone strike hit a car on the highway."]
+    none_text, strike = classify_many(texts)
+    assert none_text.sub_type == "none" and none_text.closed in SUB_TYPES
+    best = max((k for k in none_text.scores if k != "none"), key=lambda k: none_text.scores[k])
+    assert none_text.closed == best  # no codebook rule touches this text
+    assert strike.closed == strike.sub_type == "Air/drone strike"
+    # with ``needs_model`` and no cue, the models do not run: no sub-type to offer
+    assert classify_many(texts[:1], needs_model=[False])[0].closed == "none"

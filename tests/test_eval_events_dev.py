@@ -50,3 +50,11 @@ def test_score_dev_counts_none_as_a_miss_on_events() -> None:
     r = score_dev("written", snippets, ["none", *gold[1:]])
     assert r.events.n == 3 and round(r.events.accuracy, 4) == round(2 / 3, 4)
     assert r.errors == [(snippets[0].id, gold[0], "none")]
+
+
+def test_score_dev_scores_the_best_of_the_25_on_events_and_keeps_the_open_answer() -> None:
+    snippets = read_dev_set("written")[:3]
+    gold = [s.sub_type for s in snippets]
+    r = score_dev("written", snippets, ["none", *gold[1:]], closed=gold)
+    assert r.events.accuracy == 1.0
+    assert r.events_open is not None and round(r.events_open.accuracy, 4) == round(2 / 3, 4)

@@ -399,3 +399,14 @@ def test_the_development_gold_loads_and_validates() -> None:
     gs = load_gold_files([REPO / "eval/gold/dev_shared.jsonl", REPO / "eval/gold/demo.jsonl"])
     assert len(gs.docs) == 78 and gs.warnings == []
     assert sum(len(d.events) for d in gs.docs) == 130
+
+
+def test_case2021_seen_types_score_the_best_of_the_25_and_report_the_open_answer_beside_it() -> None:
+    snippets = [Snippet("1", "t", "AIR_STRIKE"), Snippet("2", "t", "ARMED_CLASH"), Snippet("3", "t", "DIPLO")]
+    pred = ["Air/drone strike", "none", "none"]
+    closed = ["Air/drone strike", "Armed clash", "Agreement"]
+    r = score_case2021(snippets, pred, closed=closed)
+    assert r.seen.accuracy == 1.0  # subtask 1: the best of the 25 for the snippets of a seen type
+    assert r.seen_open is not None and r.seen_open.accuracy == 0.5  # "none" is a miss there
+    assert r.all_types.accuracy == 2 / 3  # the open answers: "none" is right for DIPLO
+    assert r.as_dict()["seen_none_allowed"]["accuracy"] == 0.5

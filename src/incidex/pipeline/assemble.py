@@ -499,9 +499,8 @@ class Extractor:
             told_first = violent_cas and not in_total and not any(
                 self._paragraph(text, e_.evidence[0].start) == self._paragraph(text, ss) for e_ in events[-1:])
             if sub == NONE or sub not in SUB_TYPES:
-                alt = max(((k, v) for k, v in cls.scores.items() if k in SUB_TYPES), key=lambda kv: kv[1], default=None)
-                if alt and cls.any_cue >= 3.0:
-                    sub = alt[0]
+                if cls.closed in SUB_TYPES and cls.any_cue >= 3.0:
+                    sub = cls.closed  # strong cue evidence: the best of the sub-types (the codebook's rules applied)
                 else:
                     if told_first:  # "At least 30 people died and 61 were injured in the capital. The attack ..."
                         pending = (self._paragraph(text, ss), clause_cas)

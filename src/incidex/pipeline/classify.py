@@ -65,6 +65,10 @@ class Classification:
     cue_score: float  # strongest cue evidence for the chosen sub-type
     any_cue: float  # strongest cue evidence for any conflict sub-type
     scores: dict[str, float]
+    # the best of the 25 sub-types, "none" left out (the codebook's rules applied as to ``sub_type``): the answer
+    # where the text is known to report an event and only its type is asked, as in CASE 2021 Task 2's subtask 1.
+    # "none" only where the models did not run (no cue and no flag: ``classify_many``'s ``needs_model``)
+    closed: str = NONE
 
 
 @lru_cache(maxsize=1)
@@ -347,7 +351,12 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
         score = sc[best]
         best = codebook_rules(best, texts[i], sc, cs)
         any_cue = max((w for s, w in cs.items() if s in SUB_TYPES), default=0.0)
-        out.append(Classification(best, score, cs.get(best, 0.0), any_cue, sc))
+        if best == NONE:
+            types = {k: v for k, v in sc.items() if k != NONE}
+            closed = codebook_rules(max(types, key=lambda k: types[k]), texts[i], types, cs) if types else NONE
+        else:
+            closed = best
+        out.append(Classification(best, score, cs.get(best, 0.0), any_cue, sc, closed))
     return out
 
 
