@@ -527,3 +527,23 @@ def test_a_name_in_a_list_of_a_countrys_regions_is_a_region() -> None:
     listed = [m for m in ms if m.start < text.index("The outbreak")]
     assert all(m.location is not None and m.location.feature == "region" and m.location.country_code == "US"
                for m in listed), [(m.written, m.location and m.location.feature) for m in listed]
+
+
+def test_the_area_a_place_is_put_in_is_that_area_by_its_own_name() -> None:
+    georgia_c = FakeCandidate("geonames:614540", "Georgia", "GE", None, None, 42.0, 43.5, "country", 3_700_000)
+    georgia_s = FakeCandidate("rg:region:US:Georgia", "Georgia", "US", "Georgia", None, 32.7, -83.4, "region",
+                              10_000_000)
+    atlanta = FakeCandidate("geonames:4180439", "Atlanta", "US", "Georgia", None, 33.75, -84.39, "city", 463_000)
+    oslo_c = FakeCandidate("geonames:3143244", "Oslo", "NO", "Oslo", None, 59.91, 10.75, "city", 580_000)
+    oslo_d = FakeCandidate("rg:district:NO:Oslo:Oslo", "Oslo", "NO", "Oslo", "Oslo", 59.93, 10.76, "district", 0)
+    gaz = FakeGazetteer([georgia_c, georgia_s, atlanta, oslo_c, oslo_d])
+    text = "Samples were sent to the CDC in Atlanta, Georgia, for testing."
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Atlanta", "Georgia")]
+    resolve(ms, gaz, {"GE": 1.0}, text)  # the focus the word "Georgia" gives its country
+    assert [m.location.country_code if m.location else None for m in ms] == ["US", "US"]
+    # a name right after another with nothing between is no area of it
+    text = "A gunman opened fire outside the capital Oslo."
+    ms = [PlaceMention(text.index("capital"), text.index("capital") + 7, "capital", capital_of=("Oslo", "NO")),
+          PlaceMention(text.index("Oslo"), text.index("Oslo") + 4, "Oslo")]
+    resolve(ms, gaz, {"NO": 1.0}, text)
+    assert ms[1].location is not None and ms[1].location.feature == "city"

@@ -832,6 +832,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
     for pm in sorted(mentions, key=lambda p: p.start):
         first_at.setdefault(pm.written, pm.start)
     unplaced: list[PlaceMention] = []
+    areas_told: list[tuple[int, CandidateLike]] = []  # (end of the place put in the area, the area)
     for pm in mentions:
         area, told = local_area(text, pm, index)
         is_area = bool(pm.ranked) and pm.ranked[0][1].feature in AREAS
@@ -850,6 +851,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             pm.ranked = [earlier, *[r for r in pm.ranked if r[1] is not earlier[1]]]
         elif inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
             pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
+            areas_told.append((pm.end, area))
         elif (told or not pm.ranked) and not is_area:
             # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
             # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
@@ -858,6 +860,14 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             continue
         if first_at.get(pm.written) == pm.start:
             placed[pm.written] = pm.ranked[0]
+    for end, area in areas_told:
+        # the area's own name is that area: "Atlanta, Georgia" is the US state, not the country
+        for q in unplaced:
+            if end < q.start <= end + 120 and q.ranked and q.ranked[0][1].id != area.id \
+                    and re.search(r"[,\w]", text[end:q.start]):  # not "the Norwegian capital Oslo" (no area)
+                same = next((r for r in q.ranked if r[1].id == area.id), None)
+                if same is not None:
+                    q.ranked = [same, *[r for r in q.ranked if r is not same]]
     for pm in unplaced:
         # one sense per discourse: "Troy is a town in Orleans County, Vermont. ... Troy contains two villages"
         if pm.written in placed and pm.cue == "":
