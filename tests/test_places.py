@@ -1,5 +1,6 @@
 import re
 
+from incidex.pipeline import places
 from incidex.pipeline.places import PlaceMention, find_mentions, resolve
 
 from .fakes import AZ_GAZ, RegexAnnotator
@@ -462,6 +463,13 @@ def test_a_name_keeps_the_place_its_first_mention_was_put_in() -> None:
     # the first mention, past its parenthesis, is in Vermont; the later ones are the same town, but for the one the
     # text puts in New York itself
     assert [m.location.admin1 for m in ms if m.location] == ["Vermont", "Vermont", "Vermont", "New York"]
+    # a later mention after a town cue is the same town ("the village of Troy")
+    text = "Troy is a town in Orleans County, Vermont. Settlers built the village of Troy on the river."
+    ms = [PlaceMention(m.start(), m.start() + 4, "Troy") for m in re.finditer(r"Troy", text)]
+    places._assign_cues(text, ms)
+    assert ms[1].cue == "city"
+    resolve(ms, g, {}, text)
+    assert [m.location.admin1 for m in ms if m.location] == ["Vermont", "Vermont"]
 
 
 def test_a_bare_comma_before_a_region_may_be_a_list_of_two() -> None:

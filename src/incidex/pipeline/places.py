@@ -870,7 +870,9 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
                     q.ranked = [same, *[r for r in q.ranked if r is not same]]
     for pm in unplaced:
         # one sense per discourse: "Troy is a town in Orleans County, Vermont. ... Troy contains two villages"
-        if pm.written in placed and pm.cue == "":
+        # (and "the village of Kingston", "near Troy": the town the first mention was put in, where that is a town)
+        if pm.written in placed and (pm.cue == "" or (pm.cue in ("city", "near")
+                                                     and placed[pm.written][1].feature not in AREAS)):
             top = placed[pm.written]
             pm.ranked = [top, *[r for r in pm.ranked if r[1] is not top[1]]]
     _list_of_regions(text, unplaced)
