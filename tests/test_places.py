@@ -555,3 +555,38 @@ def test_the_area_a_place_is_put_in_is_that_area_by_its_own_name() -> None:
           PlaceMention(text.index("Oslo"), text.index("Oslo") + 4, "Oslo")]
     resolve(ms, gaz, {"NO": 1.0}, text)
     assert ms[1].location is not None and ms[1].location.feature == "city"
+
+
+def test_the_area_is_read_through_more_descriptions_and_admin_words_the_index_has_in_the_name() -> None:
+    from incidex.pipeline.place_area import _admin_named, _area_gap
+
+    assert _area_gap(" is a 5th-class city in ") and _area_gap(" is the westernmost town in ")
+    assert _area_gap(" is a historic city in ") and _area_gap(" is a fourth-class municipality in the province of ")
+    assert not _area_gap(" was named after ")
+    assert _admin_named("Province of Camarines Sur", "Camarines Sur") and _admin_named("Hughes County", "Hughes")
+    assert not _admin_named("Camarines Norte", "Camarines") and not _admin_named("Sur", "Camarines Sur")
+    from .fakes import FakeCandidate, FakeGazetteer
+
+    gaz = FakeGazetteer([
+        FakeCandidate("t:sf1", "San Fernando", "PH", "Central Luzon", None, 15.03, 120.69, "city", 251_000),
+        FakeCandidate("t:sf2", "San Fernando", "PH", "Bicol", "Province of Camarines Sur", 13.57, 123.15, "town",
+                      6_000),
+        FakeCandidate("d:cs", "Province of Camarines Sur", "PH", "Bicol", "Province of Camarines Sur", 13.6, 123.3,
+                      "district", 0, "alternate"),
+        FakeCandidate("r:ut", "Utah", "US", "Utah", None, 39.3, -111.7, "region", 3_000_000),
+        FakeCandidate("d:ut", "Utah County", "US", "Utah", "Utah County", 40.2, -111.7, "district", 600_000,
+                      "alternate"),
+        FakeCandidate("t:ks", "Kanab", "US", "Utah", "Kane County", 37.05, -112.53, "town", 4_000),
+        FakeCandidate("t:ks2", "Kanab", "US", "Arizona", None, 36.9, -112.4, "village", 0),
+        FakeCandidate("c:ph", "Philippines", "PH", None, None, 13.0, 122.0, "country", 110_000_000),
+    ], aliases={"camarines sur": ["d:cs"], "utah": ["d:ut"]})
+    text = "San Fernando is a fourth class municipality in the province of Camarines Sur, Philippines."
+    ms = [PlaceMention(0, 12, "San Fernando")]
+    resolve(ms, gaz, {"PH": 1.0}, text)
+    assert ms[0].location is not None and ms[0].location.admin1 == "Bicol"
+    # "the U.S. state of Utah": the state, not Utah County, whose index name has no "state"
+    from incidex.pipeline.place_area import local_area
+
+    text = "Kanab is a city in the U.S. state of Utah."
+    area, _ = local_area(text, PlaceMention(0, 5, "Kanab"), gaz)
+    assert area is not None and area.id == "r:ut"

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from incidex.domain.geo import haversine_km
+from incidex.gazetteer.index import fold
 from incidex.pipeline.place_types import (
+    ADMIN_CUE,
     ADMIN_TAIL,
     AREAS,
     CTX_PHRASE,
@@ -28,7 +30,13 @@ _GAP_WORDS = frozenset("a an the is was lies located situated village town city 
                        # and second-largest city in the U.S. state of", "a census-designated place (CDP) in"
                        "and home rule-class class first second third fourth fifth sixth borough township parish civil "
                        "state province us within ghost former incorporated resort coastal mining cdp largest "
-                       "second-largest third-largest most populous council suburban urban metropolitan".split())
+                       "second-largest third-largest most populous council suburban urban metropolitan "
+                       # "a historic city in", "the westernmost town in", "a 5th-class city in", "a fishing village
+                       # in", "in the center of"
+                       "historic fishing market industrial agricultural farming seaside tiny locality commune ward "
+                       "barangay center centre heart portion corner edge outskirts".split())
+# "5th-class", "fourth-class", "westernmost"
+_GAP_FORMS = re.compile(r"\d+(?:st|nd|rd|th)(?:-class)?|[a-z]+-class|[a-z]+most")
 _COMPASS_WORD = re.compile(r"(?:North|South|East|West|Central|Upper|Lower)(?:ern)?(?:[ -]Central)?\s+(?=[A-Z])")
 _COMPASS = re.compile(r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|"
                       r"north-?central|south-?central|east-?central|west-?central|north-?east|north-?west|"
@@ -46,7 +54,7 @@ def _area_gap(gap: str, demonym: Callable[[str], object] | None = None) -> bool:
         return True
     if words[0] == "and":
         return False  # "Osh and in Uzgen": a list; not "a city and the county seat of"
-    if any(w not in _GAP_WORDS and not w.endswith("ern") and not _COMPASS.fullmatch(w)
+    if any(w not in _GAP_WORDS and not w.endswith("ern") and not _COMPASS.fullmatch(w) and not _GAP_FORMS.fullmatch(w)
            and not (demonym is not None and demonym(w)) for w in words):
         return False
     while words and (words[-1] == "the" or words[-1].endswith("ern") or _COMPASS.fullmatch(words[-1])
@@ -96,6 +104,22 @@ def _ctx_phrases(window: str) -> Iterator[_Phrase]:
             yield _Phrase(m.start() + p.end(), m.end(), m.group(0)[p.end():])
 
 
+_ADMIN_OF = re.compile(rf"\b({ADMIN_CUE})\s+of\s+$", re.I)
+_ADMIN_NEXT = re.compile(rf"\s+({ADMIN_CUE})\b", re.I)
+_ADMIN_REST = re.compile(rf"(?:\s*\b(?:{ADMIN_CUE}|provincia|rayonu|muhafazat|of|de|di|del|do|da)\b\s*)+")
+
+
+def _admin_named(name: str, phrase: str) -> bool:
+    """Whether an area's index name is the phrase with admin words ("Province of Camarines Sur" for "Camarines
+    Sur", "Hughes County" for "Hughes"): the area the phrase names when a text writes "the province of" before it."""
+    n, p = fold(name), fold(phrase)
+    i = n.find(p)
+    if i < 0 or not p:
+        return False
+    rest = (n[:i] + " " + n[i + len(p):]).strip()
+    return not rest or bool(_ADMIN_REST.fullmatch(rest))
+
+
 def _countries(cands: tuple[CandidateLike, ...], exact: bool = False) -> tuple[CandidateLike, ...]:
     return tuple(c for c in cands if c.feature == "country" and (not exact or c.match == "exact"))
 
@@ -138,7 +162,11 @@ def local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candidat
             if _countries(all_cands, exact=True):
                 # "a small state of Western Mexico": the country, not its namesake state
                 all_cands = _countries(all_cands)
-        cands = [c for c in all_cands if c.feature in ("region", "district") and c.match == "exact"]
+        # "in the province of Camarines Sur", "in Khojavend district": the area indexed with its admin word
+        said = _ADMIN_OF.search(gap) or _ADMIN_NEXT.match(window, m.end())
+        stem = said.group(1).lower()[:5] if said else None  # "provi", "count": the word the index name must have
+        cands = [c for c in all_cands if c.feature in ("region", "district")
+                 and (c.match == "exact" or (stem and stem in fold(c.name) and _admin_named(c.name, m.group(0))))]
         if not found:
             # "in the Spanish province of Lugo", "in the U.S. state of Florida" (not Florida, Uruguay)
             countries.update(str(cc) for w in re.findall(r"[A-Z]\w+", gap) if (cc := index.demonym(w)))
