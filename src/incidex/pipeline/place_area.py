@@ -34,7 +34,10 @@ _GAP_WORDS = frozenset("a an the is was lies located situated village town city 
                        # "a historic city in", "the westernmost town in", "a 5th-class city in", "a fishing village
                        # in", "in the center of"
                        "historic fishing market industrial agricultural farming seaside tiny locality commune ward "
-                       "barangay center centre heart portion corner edge outskirts".split())
+                       "barangay center centre heart portion corner edge outskirts unitary authority ceremonial "
+                       "non-metropolitan".split())
+# words that may stand right before the area's name ("a town in rural Somerset", "a village in suburban Melbourne")
+_AREA_ADJECTIVES = frozenset(("rural", "suburban", "urban", "coastal", "historic", "the"))
 # "5th-class", "fourth-class", "westernmost"
 _GAP_FORMS = re.compile(r"\d+(?:st|nd|rd|th)(?:-class)?|[a-z]+-class|[a-z]+most")
 _COMPASS_WORD = re.compile(r"(?:North|South|East|West|Central|Upper|Lower)(?:ern)?(?:[ -]Central)?\s+(?=[A-Z])")
@@ -57,7 +60,7 @@ def _area_gap(gap: str, demonym: Callable[[str], object] | None = None) -> bool:
     if any(w not in _GAP_WORDS and not w.endswith("ern") and not _COMPASS.fullmatch(w) and not _GAP_FORMS.fullmatch(w)
            and not (demonym is not None and demonym(w)) for w in words):
         return False
-    while words and (words[-1] == "the" or words[-1].endswith("ern") or _COMPASS.fullmatch(words[-1])
+    while words and (words[-1] in _AREA_ADJECTIVES or words[-1].endswith("ern") or _COMPASS.fullmatch(words[-1])
                      or (demonym is not None and demonym(words[-1]))):  # "in the northern", "in the Spanish"
         words.pop()
     return bool(words) and words[-1] in ("in", "of")
