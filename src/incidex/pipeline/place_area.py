@@ -12,7 +12,6 @@ from incidex.domain.geo import haversine_km
 from incidex.gazetteer.index import fold
 from incidex.pipeline.place_types import (
     ADMIN_CUE,
-    ADMIN_TAIL,
     AREAS,
     CTX_PHRASE,
     DISTRICT_WORD,
@@ -107,9 +106,13 @@ def _ctx_phrases(window: str) -> Iterator[_Phrase]:
             yield _Phrase(m.start() + p.end(), m.end(), m.group(0)[p.end():])
 
 
-_ADMIN_OF = re.compile(rf"\b({ADMIN_CUE})\s+of\s+$", re.I)
-_ADMIN_NEXT = re.compile(rf"\s+({ADMIN_CUE})\b", re.I)
-_ADMIN_REST = re.compile(rf"(?:\s*\b(?:{ADMIN_CUE}|provincia|rayonu|muhafazat|of|de|di|del|do|da)\b\s*)+")
+# the admin words of an area after a place: the mention finder's, and "department" and "canton" ("in the El Petén
+# department of Guatemala"), which as cues before a name would take "the Justice Department" for a place
+_AREA_WORD = ADMIN_CUE[:-1] + "|departments?|cantons?)"
+_AREA_TAIL = re.compile(rf"\s+{_AREA_WORD}$", re.I)
+_ADMIN_OF = re.compile(rf"\b({_AREA_WORD})\s+of\s+$", re.I)
+_ADMIN_NEXT = re.compile(rf"\s+({_AREA_WORD})\b", re.I)
+_ADMIN_REST = re.compile(rf"(?:\s*\b(?:{_AREA_WORD}|provincia|rayonu|muhafazat|of|de|di|del|do|da)\b\s*)+")
 
 
 def _admin_named(name: str, phrase: str) -> bool:
@@ -177,7 +180,7 @@ def local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candidat
                 countries.add("US")
         if not cands and countries:  # "Provincia de Lugo", in the country the demonym names
             cands = [c for c in all_cands if c.feature in ("region", "district") and c.country_code in countries]
-        tail = ADMIN_TAIL.search(m.group(0))
+        tail = _AREA_TAIL.search(m.group(0))
         if not cands:
             # "Khojavend District": the district of that name; "Far North Region": the region; not "Posey Township"
             # for Posey County (the index has no townships, and a county of the name is another area)
