@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -335,7 +336,6 @@ class DocContext:
     countries: dict[str, float] = field(default_factory=dict)
     admin1: dict[tuple[str, str], float] = field(default_factory=dict)
     points: list[tuple[str, float, float]] = field(default_factory=list)  # (folded phrase, lat, lon)
-
 
 
 _ADMIN_WORDS = frozenset(w for stem in ("district", "province", "region", "governorate", "state", "oblast", "rayon",
@@ -860,10 +860,12 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             continue
         if first_at.get(pm.written) == pm.start:
             placed[pm.written] = pm.ranked[0]
+    by_start = sorted(unplaced, key=lambda p: p.start)
+    starts = [p.start for p in by_start]
     for end, area in areas_told:
         # the area's own name is that area: "Atlanta, Georgia" is the US state, not the country
-        for q in unplaced:
-            if end < q.start <= end + 120 and q.ranked and q.ranked[0][1].id != area.id \
+        for q in by_start[bisect_right(starts, end):bisect_right(starts, end + 120)]:
+            if q.ranked and q.ranked[0][1].id != area.id \
                     and re.search(r"[,\w]", text[end:q.start]):  # not "the Norwegian capital Oslo" (no area)
                 same = next((r for r in q.ranked if r[1].id == area.id), None)
                 if same is not None:
