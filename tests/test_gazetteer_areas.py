@@ -82,6 +82,12 @@ def test_admin_names_with_the_admin_word_first_are_indexed_without_it() -> None:
     assert _strip_admin_words("Departamento de Rivadavia") == "Rivadavia"
     assert _strip_admin_words("Tartar Rayonu") == "Tartar"  # the suffixes as before
     assert _strip_admin_words("Province of") == "Province of" and _strip_admin_words("Provence") == "Provence"
+    # France's departments, the longest article first; Belgian, Austrian and Polish districts
+    assert _strip_admin_words("Departement de la Somme") == "Somme"
+    assert _strip_admin_words("Departement d'Indre-et-Loire") == "Indre-et-Loire"
+    assert _strip_admin_words("Departement du Nord") == "Nord"
+    assert _strip_admin_words("Provincie Antwerpen") == "Antwerpen"
+    assert _strip_admin_words("Politischer Bezirk Bludenz") == "Bludenz" and _strip_admin_words("Powiat Lodz") == "Lodz"
 
 
 def test_the_extra_areas_file_is_well_formed() -> None:
@@ -145,7 +151,8 @@ def test_regions_of_conflict_resolve_by_the_names_reports_use() -> None:
     g = open_gazetteer()
     for name, cc in (("Oromia", "ET"), ("Hodeidah", "YE"), ("Hadramout", "YE"), ("FATA", "PK"), ("Baluchistan", "PK"),
                      ("Transnistria", "MD"), ("Ingushetia", "RU"), ("Far North Region", "CM"), ("Puntland", "SO"),
-                     ("Mindanao", "PH"), ("Swat Valley", "PK"), ("Ituri", "CD"), ("Ogaden", "ET")):
+                     ("Mindanao", "PH"), ("Swat Valley", "PK"), ("Ituri", "CD"), ("Ogaden", "ET"), ("Luzon", "PH"),
+        ("Nyanza Province", "KE"), ("North Eastern Province", "KE")):
         cands = g.lookup(name)
         assert cands and cands[0].feature == "region" and cands[0].country_code == cc, name
     # the regional capital keeps its name: "Raqqa" is the city first

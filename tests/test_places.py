@@ -590,3 +590,26 @@ def test_the_area_is_read_through_more_descriptions_and_admin_words_the_index_ha
     text = "Kanab is a city in the U.S. state of Utah."
     area, _ = local_area(text, PlaceMention(0, 5, "Kanab"), gaz)
     assert area is not None and area.id == "r:ut"
+
+
+def test_a_tally_by_region_is_a_list_of_regions_and_a_hand_set_area_is_read_by_its_other_names() -> None:
+    from incidex.pipeline.place_area import local_area
+
+    from .fakes import FakeCandidate, FakeGazetteer
+
+    gaz = FakeGazetteer([
+        FakeCandidate("r:on", "Ontario", "CA", "Ontario", None, 50.0, -86.0, "region", 13_000_000),
+        FakeCandidate("r:ab", "Alberta", "CA", "Alberta", None, 55.0, -115.0, "region", 4_000_000),
+        FakeCandidate("r:qc", "Quebec", "CA", "Quebec", None, 52.0, -72.0, "region", 8_000_000),
+        FakeCandidate("t:qc", "Quebec", "CA", "Quebec", None, 46.81, -71.21, "city", 530_000),
+        FakeCandidate("area:swat", "Swat", "PK", "Swat", None, 35.2, 72.4, "region", 2_000_000, "exact"),
+        FakeCandidate("area:swat2", "Swat", "PK", "Swat", None, 35.2, 72.4, "region", 2_000_000, "alternate"),
+    ])
+    gaz.by_name["swat valley"] = [gaz.by_name["swat"][1]]
+    text = "Cases: twelve in Ontario, eight in Alberta, and one in Quebec."
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Ontario", "Alberta", "Quebec")]
+    resolve(ms, gaz, {"CA": 1.0}, text)
+    assert ms[2].location is not None and ms[2].location.feature == "region"
+    text = "Helicopters landed in the tourist town of Kalam in the Swat Valley."
+    area, told = local_area(text, PlaceMention(text.index("Kalam"), text.index("Kalam") + 5, "Kalam"), gaz)
+    assert area is not None and area.id == "area:swat2" and told

@@ -525,6 +525,11 @@ _ADMIN_WORDS = (" rayonu", " rayon", " district", " province", " governorate", "
 _ADMIN_PREFIXES = ("province of ", "province de ", "provincia di ", "provincia del ", "provincia de ",
                    "departamento del ", "departamento de ", "municipio de ", "county of ", "district of ",
                    "distrito de ",
+                   # France's departments ("Departement de la Somme"), and the provinces and districts of Belgium,
+                   # Poland, Slovakia and Czechia, Austria and Switzerland, Greece, Argentina, Thailand, Albania
+                   "departement de la ", "departement de l'", "departement d'", "departement du ", "departement des ",
+                   "departement de ", "province du ", "province de la ", "provincie ", "powiat ", "okres ",
+                   "politischer bezirk ", "bezirk ", "nomos ", "partido de ", "canton de ", "amphoe ", "rrethi i ",
                    # Arabic governorates and Libya's districts: "Muhafazat al Hudaydah", "Sha`biyat Ghat"
                    "muhafazat ", "muhafazah ", "sha`biyat ", "shabiyat ")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|ad|ar|as|ash|az|an|at|ath|adh)[ -]", re.I)

@@ -108,11 +108,15 @@ def _ctx_phrases(window: str) -> Iterator[_Phrase]:
 
 # the admin words of an area after a place: the mention finder's, and "department" and "canton" ("in the El Petén
 # department of Guatemala"), which as cues before a name would take "the Justice Department" for a place
+# the hand-set areas of the build (``EXTRA_REGIONS``, ``geo_extra_areas.tsv``), whose alternate names are chosen
+# spellings ("Swat Valley"), not names of something else
+_CURATED = ("area:", "extra:")
 _AREA_WORD = ADMIN_CUE[:-1] + "|departments?|cantons?)"
 _AREA_TAIL = re.compile(rf"\s+{_AREA_WORD}$", re.I)
 _ADMIN_OF = re.compile(rf"\b({_AREA_WORD})\s+of\s+$", re.I)
 _ADMIN_NEXT = re.compile(rf"\s+({_AREA_WORD})\b", re.I)
-_ADMIN_REST = re.compile(rf"(?:\s*\b(?:{_AREA_WORD}|provincia|rayonu|muhafazat|of|de|di|del|do|da)\b\s*)+")
+_ADMIN_REST = re.compile(rf"(?:\s*\b(?:{_AREA_WORD}|provincia|provincie|departement|departamento|rayonu|muhafazat|"
+                         r"of|de|di|del|do|da|du|des|la|l|d)\b\s*)+")
 
 
 def _admin_named(name: str, phrase: str) -> bool:
@@ -172,7 +176,8 @@ def local_area(text: str, pm: PlaceMention, index: PlaceIndex) -> tuple[Candidat
         said = _ADMIN_OF.search(gap) or _ADMIN_NEXT.match(window, m.end())
         stem = said.group(1).lower()[:5] if said else None  # "provi", "count": the word the index name must have
         cands = [c for c in all_cands if c.feature in ("region", "district")
-                 and (c.match == "exact" or (stem and stem in fold(c.name) and _admin_named(c.name, m.group(0))))]
+                 and (c.match == "exact" or c.id.startswith(_CURATED)
+                      or (stem and stem in fold(c.name) and _admin_named(c.name, m.group(0))))]
         if not found:
             # "in the Spanish province of Lugo", "in the U.S. state of Florida" (not Florida, Uruguay)
             countries.update(str(cc) for w in re.findall(r"[A-Z]\w+", gap) if (cc := index.demonym(w)))

@@ -729,7 +729,9 @@ def _not_codes(written: str, cands: tuple[CandidateLike, ...]) -> tuple[Candidat
                                           and (c.population or 0) < _CODE_MAX_POPULATION))
 
 
-_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+# ", ", " and ", and a tally's ", eight in ", ", and one apiece in " ("twelve in Ontario, eight in Alberta, one in
+# New Brunswick, and one in Quebec")
+_LIST_GAP = re.compile(r"\s*[,;]\s*(?:(?:and|or)\s+)?(?:(?:[\w-]+\s+){1,3}in\s+)?|\s+(?:and|or)\s+")
 
 
 def _list_of_regions(text: str, mentions: list[PlaceMention]) -> None:
