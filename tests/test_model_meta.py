@@ -46,3 +46,24 @@ def test_the_components_kept_do_not_listen_to_the_excluded_tok2vec():
         return [(s.start_char, s.end_char) for s in doc.sents], [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
     assert spans(fast(text)) == spans(with_t2v(text))
+
+
+def test_a_long_document_is_annotated_in_pieces_cut_at_paragraph_breaks():
+    from incidex.nlp.spacy_nlp import SpacyAnnotator, chunks
+
+    text = "\n\n".join(f"Shells hit Ganja in Azerbaijan on day {i}. Two people were wounded in Tartar." for i in range(40))
+    spans = chunks(text, 500)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text) and len(spans) > 4
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))  # no gap, no overlap
+    assert all(e - s <= 500 for s, e in spans) and all(text.startswith("\n\n", e) for _, e in spans[:-1])
+    # a piece with no break in it is cut at a space, else at the limit
+    assert chunks("word " * 300, 500)[0] == (0, 499) and chunks("x" * 1200, 500) == [(0, 500), (500, 1000), (1000, 1200)]
+    whole, pieces = SpacyAnnotator(), SpacyAnnotator()
+    pieces.chunk_chars = 500
+    a = next(whole.annotate_many([text]))
+    empty, b, _ = pieces.annotate_many(["", text, "Shells hit Ganja."])
+    assert empty.sentences == () and empty.entities == ()
+    assert a.sentences == b.sentences and a.entities == b.entities
+    # several documents in one stream, each with its own offsets
+    short, long_, last = pieces.annotate_many(["Shells hit Ganja.", text, "Shells hit Barda."])
+    assert long_.entities == a.entities and [e.text for e in last.entities] == ["Barda"]

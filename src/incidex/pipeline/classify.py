@@ -71,6 +71,9 @@ class Classification:
     closed: str = NONE
 
 
+_NOT_CLASSIFIED = Classification(NONE, 1.0, 0.0, 0.0, {NONE: 1.0})
+
+
 @lru_cache(maxsize=1)
 def cues() -> tuple[Cue, ...]:
     out = []
@@ -344,7 +347,7 @@ def classify_many(texts: list[str], needs_model: list[bool] | None = None) -> li
     out = []
     for i, cs in enumerate(cue_list):
         if i not in scores:
-            out.append(Classification(NONE, 1.0, 0.0, 0.0, {NONE: 1.0}))
+            out.append(_NOT_CLASSIFIED)  # one shared answer: a long document has hundreds of thousands of these
             continue
         sc = scores[i]
         best = max(sc, key=lambda k: sc[k])
