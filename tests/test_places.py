@@ -613,3 +613,19 @@ def test_a_tally_by_region_is_a_list_of_regions_and_a_hand_set_area_is_read_by_i
     text = "Helicopters landed in the tourist town of Kalam in the Swat Valley."
     area, told = local_area(text, PlaceMention(text.index("Kalam"), text.index("Kalam") + 5, "Kalam"), gaz)
     assert area is not None and area.id == "area:swat2" and told
+
+
+def test_a_town_put_in_a_region_of_another_country_than_its_namesakes_is_placed_in_that_region() -> None:
+    from .fakes import FakeCandidate, FakeGazetteer
+
+    gaz = FakeGazetteer([
+        FakeCandidate("t:bf", "Bradford", "GB", "England", None, 53.79, -1.75, "city", 300_000),
+        FakeCandidate("r:on", "Ontario", "CA", "Ontario", None, 50.0, -86.0, "region", 13_000_000),
+        FakeCandidate("t:kb", "Kabul", "AF", "Kabul", None, 34.53, 69.17, "city", 3_000_000),
+        FakeCandidate("r:hl", "Helmand", "AF", "Helmand", None, 31.0, 64.0, "region", 900_000),
+    ])
+    text = "He was to appear in a Bradford, Ontario court. Blasts hit Kabul, Helmand."
+    ms = [PlaceMention(text.index(n), text.index(n) + len(n), n) for n in ("Bradford", "Kabul")]
+    resolve(ms, gaz, {}, text)
+    assert ms[0].location is not None and ms[0].location.country_code == "CA"  # not Bradford, England
+    assert ms[1].location is not None and ms[1].location.name == "Kabul"  # one country: maybe a list of two

@@ -854,7 +854,10 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
         elif inside:  # "Moscow, Idaho": the candidate in the area the text puts the place in
             pm.ranked = [inside[0], *[r for r in pm.ranked if r is not inside[0]]]
             areas_told.append((pm.end, area))
-        elif (told or not pm.ranked) and not is_area:
+        elif (told or not pm.ranked or (area.feature == "region" and pm.ranked[0][1].country_code != area.country_code
+                                        and pm.ranked[0][1].feature not in AREAS)) and not is_area:
+            # (and "Bradford, Ontario" where the index has no Bradford in Ontario: the text's region, not Bradford,
+            # England; within one country a bare comma may be a list of two, "Kabul, Helmand")
             # a place the gazetteer lacks ("Hopewell ... in Covington County, Mississippi"): the area; but not
             # on a bare ", Luhansk", which may as well be a list of two ("Donetsk, Luhansk")
             pm.ranked = [(pm.ranked[0][0] if pm.ranked else 0.0, area), *pm.ranked]
