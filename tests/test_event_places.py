@@ -115,6 +115,23 @@ def test_a_headline_of_another_type_is_its_own_event(extractor) -> None:  # type
     assert len(extractor.extract(RawDocument(text=prose, origin="test")).events) == 1
 
 
+def test_a_headline_without_a_place_takes_the_one_place_the_other_headlines_give(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Myanmar says nine police killed by insurgents on Bangladesh border;Two Arrested After Attacks on Border "
+            "Guard Posts in Arakan State;Border post attacks in Myanmar western state")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2016-10-09"))
+    assert [(e.sub_type, [loc.name for loc in e.locations]) for e in ex.events][:2] == [
+        ("Armed clash", ["Rakhine"]), ("Arrests", ["Rakhine"])]
+    # two places in the other headlines: which one is meant is not known, the country stays
+    text = ("Myanmar says nine police killed by insurgents on Bangladesh border;Two Arrested in Sittwe;"
+            "Curfew in Mandalay, Myanmar")
+    ex = extractor.extract(RawDocument(text=text, origin="test", published="2016-10-09"))
+    assert [loc.name for loc in ex.events[0].locations] == ["Myanmar"]
+    # prose is no list of headlines
+    prose = "Myanmar says nine police were killed by insurgents. In Sittwe, two people were arrested."
+    ex = extractor.extract(RawDocument(text=prose, origin="test", published="2016-10-09"))
+    assert [loc.name for loc in ex.events[0].locations] == ["Myanmar"]
+
+
 def test_a_months_toll_is_a_total() -> None:
     from incidex.pipeline.events import is_aggregate
 
