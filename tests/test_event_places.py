@@ -240,3 +240,9 @@ def test_a_holder_in_a_parenthesis_is_no_second_place() -> None:
 
     hill, city = mention("Squirrel Hill", 40.43, -79.92), mention("Pittsburgh", 40.44, -80.0)
     assert [p.written for p in _without_containers(text, [hill, city])] == ["Squirrel Hill"]
+
+
+def test_a_name_that_goes_on_with_a_particle_is_not_its_first_words(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Three people were killed in a stabbing attack at Notre Dame de Nice. The Mayor of Nice condemned it."
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    assert {loc.country_code for e in ex.events for loc in e.locations} <= {"FR"}  # not Notre Dame, Indiana

@@ -52,6 +52,8 @@ _CUE_NAME = re.compile(
     r"|\b(?:near|in|at|outside|into|from)\s+(?P<m>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){0,2})"
     rf"|\b(?P<k>[A-Z][\w'’\-]+(?:[ -][A-Z][\w'’\-]+){{0,2}})\s+{ADMIN_CUE}\b"
 )
+# a name that goes on with a particle and another capitalised word ("Notre Dame de Nice", "Santa Maria del Oro")
+_PARTICLE_NAME = re.compile(r"[ \t]+(?:de|da|del|dos|das|di|du|des|van|von|la|le)[ \t]+[A-Z]")
 _TRAILING_NOUNS = re.compile(
     r"(.+?)(?:\s+(?:market|bazaar|area|town|city|village|camp|bridge|road|highway|checkpoint|border|crossing|"
     r"airport|hospital|square|district|province|region|valley|outskirts|suburbs?|front|sector|axis|direction|"
@@ -183,6 +185,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
             consider(ent.start, ent.end, ent.label)
     for m in _CUE_NAME.finditer(text):
         g = "n" if m.group("n") else ("m" if m.group("m") else "k")
+        if g != "k" and _PARTICLE_NAME.match(text, m.end(g)):
+            continue  # "at Notre Dame de Nice": part of a longer name (not Notre Dame, Indiana)
         consider(m.start(g), m.end(g), "cue")
     # title-case words the gazetteer knows in a focus country or in a region the text names, or large cities
     # anywhere (recovers NER misses such as "the University of Karachi's")
