@@ -185,3 +185,11 @@ def test_military_euphemisms_for_killing_count_as_killed():
     for verb in ("eliminated", "neutralised", "neutralized", "liquidated"):
         got = cas(f"According to preliminary data, more than 20 terrorists were {verb}.")
         assert [(o, low, q) for o, _g, low, _b, _h, q in got] == [("killed", 21, "more_than")], verb
+
+
+def test_crowds_of_a_place_or_an_occasion_are_civilians() -> None:
+    for text, n in (("A bomber blew himself up at a concert, killing at least 22 concertgoers.", 22),
+                    ("Gunmen shot dead five worshipers at the mosque.", 5),
+                    ("A car rammed the crowd, injuring 12 holidaymakers and revellers.", 12)):
+        cas = find_casualties(text, 0, len(text))
+        assert [(c.group, c.low) for c in cas][:1] == [("civilian", n)], text
