@@ -193,3 +193,11 @@ def test_crowds_of_a_place_or_an_occasion_are_civilians() -> None:
                     ("A car rammed the crowd, injuring 12 holidaymakers and revellers.", 12)):
         cas = find_casualties(text, 0, len(text))
         assert [(c.group, c.low) for c in cas][:1] == [("civilian", n)], text
+
+
+def test_the_day_of_a_date_is_no_figure() -> None:
+    for text, figures in (("During the fighting between 10 and 12 March, 17 of our brothers became martyrs.", [17]),
+                          ("On October 24, 2018, 2 elderly victims were killed while shopping.", [2]),
+                          ("Three explosions occurred in Hua Hin on 12 August, killing 1 and injuring 4 others.", [1, 4]),
+                          ("Bombs killed 5 people between March 2 and March 22.", [5])):
+        assert [c.low for c in find_casualties(text, 0, len(text))] == figures, text

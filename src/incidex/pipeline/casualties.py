@@ -247,6 +247,13 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
     return out
 
 
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# a day number before its month, alone or as the first of a range ("10 and 12 March", "10-12 March", "3rd of May")
+_DAY_OF = re.compile(rf"(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTHS}(?!\w)")
+_MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$")
+
+
 def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
     sent = text[start:end]
     out: list[CasualtyMention] = []
@@ -257,6 +264,9 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         num = m.group("num")
         if re.fullmatch(r"(?:19|20)\d\d", num) or num.lower() in ("a", "an"):
             continue
+        if num.isdigit() and len(num) <= 2 and (_DAY_OF.match(sent, m.end())
+                                                 or _MONTH_BEFORE.search(sent, max(0, m.start() - 12), m.start())):
+            continue  # "between 10 and 12 March", "on March 12": a day of a date, not a figure
         fig = figure(num, m.group("qual"))
         if fig is None:
             continue
