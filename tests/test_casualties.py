@@ -201,3 +201,10 @@ def test_the_day_of_a_date_is_no_figure() -> None:
                           ("Three explosions occurred in Hua Hin on 12 August, killing 1 and injuring 4 others.", [1, 4]),
                           ("Bombs killed 5 people between March 2 and March 22.", [5])):
         assert [c.low for c in find_casualties(text, 0, len(text))] == figures, text
+
+
+def test_witnesses_are_no_victims_and_fighters_who_surrender_are_captured() -> None:
+    text = "Investigators interviewed nine witnesses, who said that at least six civilians were killed."
+    assert [(c.outcome, c.low) for c in find_casualties(text, 0, len(text))] == [("killed", 6)]
+    text = "During the operation, 43 militants were killed and 15 surrendered."
+    assert [(c.outcome, c.low) for c in find_casualties(text, 0, len(text))] == [("killed", 43), ("captured", 15)]

@@ -45,7 +45,8 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("killed", re.compile(r"\b(?:killed|killing|kills|martyred|martyrs?|dead|died|die|deaths?|death toll|lost their lives|lost (?:his|her) life|slain|slaughtered|massacred|executed|murdered|fatalities|fatally|shot dead|(?:shot|beaten|stabbed|burned|burnt|hacked|tortured) to death|perished|bodies|lifeless|casualties were fatal|eliminated|neutrali[sz]ed|liquidated)\b", re.I)),
     ("injured", re.compile(r"\b(?:wounded|wounding|injured|injuring|injuries|hurt|hospitali[sz]ed|maimed)\b", re.I)),
     ("missing", re.compile(r"\b(?:missing|unaccounted for|disappeared)\b", re.I)),
-    ("captured", re.compile(r"\b(?:captured|taken prisoner|prisoners? of war|abducted|kidnapped|taken hostage|hostages?)\b", re.I)),
+    ("captured", re.compile(r"\b(?:captured|taken prisoner|prisoners? of war|abducted|kidnapped|taken hostage|hostages?|"
+                            r"surrendered|gave themselves up)\b", re.I)),
     ("detained", re.compile(r"\b(?:detained|arrested|detaining|arresting|in custody|rounded up)\b", re.I)),
     ("displaced", re.compile(r"\b(?:displaced|fled their homes|forced to flee|refugees|evacuated|homeless)\b", re.I)),
 ]
@@ -247,6 +248,9 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
     return out
 
 
+# people counted who are not the victims of what the sentence tells
+_NOT_VICTIMS = re.compile(r"\s+(?:\w+\s+)?(?:witness(?:es)?|sources?|survivors?|interviewees?|eyewitness(?:es)?|"
+                          r"experts?|analysts?|observers?)\b", re.I)
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # a day number before its month, alone or as the first of a range ("10 and 12 March", "10-12 March", "3rd of May")
@@ -275,6 +279,8 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         # "94 civilians, including 2 women": a sub-count of the figure before it
         if re.search(r"\b(?:including|among them|of whom|of them)\s+$", before, re.I):
             continue
+        if _NOT_VICTIMS.match(sent, m.end()):
+            continue  # "interviewed nine witnesses, who said that six civilians were killed": no victims
         if i + 1 < len(matches):
             nxt = sent[m.end():matches[i + 1].start()]
             # "32 people and 3 suicide bombers were killed": a coordinated figure shares the verb
