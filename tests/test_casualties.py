@@ -208,3 +208,12 @@ def test_witnesses_are_no_victims_and_fighters_who_surrender_are_captured() -> N
     assert [(c.outcome, c.low) for c in find_casualties(text, 0, len(text))] == [("killed", 6)]
     text = "During the operation, 43 militants were killed and 15 surrendered."
     assert [(c.outcome, c.low) for c in find_casualties(text, 0, len(text))] == [("killed", 43), ("captured", 15)]
+
+
+def test_a_sub_count_told_after_its_whole_is_not_counted_again() -> None:
+    text = "Nine civilians, three of them children, were killed."
+    assert [c.low for c in find_casualties(text, 0, len(text))] == [9]
+    text = "Four other police officers were wounded, 1 of whom was seriously injured."
+    assert [c.low for c in find_casualties(text, 0, len(text))] == [4]
+    text = "Three of them were killed."  # no whole before it: the figure stands
+    assert [c.low for c in find_casualties(text, 0, len(text))] == [3]

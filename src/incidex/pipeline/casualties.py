@@ -279,6 +279,8 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         # "94 civilians, including 2 women": a sub-count of the figure before it
         if re.search(r"\b(?:including|among them|of whom|of them)\s+$", before, re.I):
             continue
+        if re.match(r"\s+of\s+(?:them|whom)\b", sent[m.end():]) and i > 0:
+            continue  # "Nine civilians, three of them children, were killed": a sub-count of the figure before it
         if _NOT_VICTIMS.match(sent, m.end()):
             continue  # "interviewed nine witnesses, who said that six civilians were killed": no victims
         if i + 1 < len(matches):
