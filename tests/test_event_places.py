@@ -246,3 +246,18 @@ def test_a_name_that_goes_on_with_a_particle_is_not_its_first_words(extractor) -
     text = "Three people were killed in a stabbing attack at Notre Dame de Nice. The Mayor of Nice condemned it."
     ex = extractor.extract(RawDocument(text=text, origin="test"))
     assert {loc.country_code for e in ex.events for loc in e.locations} <= {"FR"}  # not Notre Dame, Indiana
+
+
+def test_an_event_only_the_title_names_is_the_one_the_body_tells(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Publisher: A Rights Group | Published: 2024-03-21\n\n"
+            "Ardania: investigate the abductions near Khujand\n\n"
+            "The group documented the shelling of Kara-Suu on 11 March, which killed six civilians.\n\n"
+            "Witnesses described the market after the strike.\n\n"
+            "Residents gathered to mourn the dead.\n\n"
+            "Aid groups asked for access.\n\n"
+            "On 18 March, fighters stopped a bus on the outskirts of Khujand and abducted five workers.")
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    abductions = [e for e in ex.events if e.sub_type == "Abduction/forced disappearance"]
+    assert len(abductions) == 1 and abductions[0].date.start == "2024-03-18"
+    assert [loc.name for loc in abductions[0].locations] == ["Khujand"]
+    assert len(abductions[0].evidence) == 2 and "investigate" in abductions[0].evidence[0].quote

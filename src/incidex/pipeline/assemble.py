@@ -267,20 +267,23 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
     same ACLED type, same place (or one without a place), compatible dates, within three
     paragraphs. The later mention is folded into the earlier one (evidence and casualties)."""
     out: list[Event] = []
+    title = _title_paragraph(text)
     for e in events:
         target = None
         for i in range(len(out) - 1, -1, -1):
             o = out[i]
             if o.event_type != e.event_type or o.certainty == "denied" or e.certainty == "denied":
                 continue
-            if paragraph_of(text, e.evidence[0].start) - paragraph_of(text, o.evidence[0].start) > 3:
+            # the title names an event of the sub-type the body tells, however far down
+            titled = o.sub_type == e.sub_type and _title_only(o, text, title)
+            if paragraph_of(text, e.evidence[0].start) - paragraph_of(text, o.evidence[0].start) > 3 and not titled:
                 break
             ol = {(loc.gazetteer_id or loc.name, loc.feature) for loc in o.locations}
             el = {(loc.gazetteer_id or loc.name, loc.feature) for loc in e.locations}
             if ol and el and not (ol & el) and not _within_country(o, e) and not _within_country(e, o):
                 continue
-            if not _compatible_dates(o.date, e.date):
-                continue
+            if not _compatible_dates(o.date, e.date) and not titled:
+                continue  # (a title's date is the publication's: the body dates the event)
             oi = {a.normalized for a in o.actors if a.role == "initiator"}
             ei = {a.normalized for a in e.actors if a.role == "initiator"}
             if oi and ei and not (oi & ei):
@@ -295,6 +298,14 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
             out.append(e)
             continue
         o = out[target]
+        if o.sub_type == e.sub_type and e.locations and _title_only(o, text, title):
+            # the document's title names the event the body tells ("Investigate market strike and abductions"):
+            # the body's telling, which places it, with the title as more evidence
+            extra_t = [c for c in o.casualties if (c.outcome, c.group, c.low, c.high)
+                       not in {(x.outcome, x.group, x.low, x.high) for x in e.casualties}]
+            out[target] = e.model_copy(update={"evidence": o.evidence + [x for x in e.evidence if x not in o.evidence],
+                                               "casualties": e.casualties + extra_t})
+            continue
         known = {(c.outcome, c.group, c.low, c.high) for c in o.casualties}
         extra = [c for c in e.casualties if (c.outcome, c.group, c.low, c.high) not in known]
         update: dict[str, object] = {
@@ -310,6 +321,24 @@ def _merge_coreferent(events: list[Event], text: str) -> list[Event]:
             update["summary"] = o.summary.replace(ev.SUB_PHRASE[o.sub_type], ev.SUB_PHRASE[e.sub_type], 1)
         out[target] = o.model_copy(update=update)
     return [x.model_copy(update={"id": f"e{i + 1}"}) for i, x in enumerate(out)]
+
+
+def _title_paragraph(text: str) -> int | None:
+    """The paragraph of the document's title: the first after the header block, when it is one short line with no
+    final full stop and paragraphs follow ("Ardania: Investigate market strike and abductions as possible war
+    crimes"); not a field of headlines alone."""
+    start = _header_end(text)
+    m = re.match(r"\s*([^\n]{1,200})\n\s*\n\s*\S", text[start:])  # a body must follow
+    if m is None or m.group(1).rstrip().endswith((".", "!", "?")):
+        return None
+    return paragraph_of(text, start + m.start(1))
+
+
+def _title_only(e: Event, text: str, title: int | None) -> bool:
+    """An event told only in the title, with no date of its own (its place, if any, must still agree with the
+    body's telling: ``_merge_coreferent`` checks that)."""
+    return title is not None and not _own_date(e) \
+        and all(paragraph_of(text, s.start + len(s.quote) - len(s.quote.lstrip())) == title for s in e.evidence)
 
 
 def _within_country(broad: Event, other: Event) -> bool:
