@@ -269,3 +269,11 @@ def test_the_closed_answer_is_the_best_sub_type_where_the_open_one_is_none() -> 
     assert strike.closed == strike.sub_type == "Air/drone strike"
     # with ``needs_model`` and no cue, the models do not run: no sub-type to offer
     assert classify_many(texts[:1], needs_model=[False])[0].closed == "none"
+
+
+def test_a_shooting_told_by_where_it_happened_is_an_attack_cue() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    assert cue_scores("The shootings took place at 10 p.m. in 2 shisha bars.").get("Attack", 0) >= 2.75
+    assert cue_scores("A shooting at a mosque in the city centre left worshippers in shock.").get("Attack", 0) >= 2.75
+    assert not cue_scores("The film's shooting took two years.").get("Attack")
