@@ -112,3 +112,17 @@ def test_indexed_prefilter_on_random_text():
         assert _starts(text) == _starts_by_full_scan(text)
 
     check()
+
+
+def test_the_ninth_sessions_entries() -> None:
+    from incidex.pipeline.framing import find_framing
+
+    def terms(t: str) -> list[str]:
+        return [f.term for f in find_framing(t)]
+
+    assert terms("As a countermeasure, the army advanced.") == ["countermeasure"]
+    assert terms("The enemy fled in panic.") == ["enemy", "fled in panic"]
+    assert terms("It was a terror attack.") == ["terror attack"]
+    assert terms("a programme countering violent extremism") == []
+    assert terms("the accomplices of the terrorists") == ["accomplices", "terrorists"]
+    assert terms("the gunman and his accomplices") == []

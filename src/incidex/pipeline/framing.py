@@ -74,7 +74,7 @@ def _starts(text: str) -> list[int]:
 
 def find_framing(text: str) -> list[Framing]:
     # the positions where loaded words start are found first (prefilter.py); only there is each entry
-    # tried (about 20x cheaper than running 235 entries over the whole text)
+    # tried (about 20x cheaper than running every entry, 240 in 2026-11, over the whole text)
     starts = _starts(text)
     if not starts:
         return []
