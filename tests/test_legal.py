@@ -30,3 +30,13 @@ def test_spans_quote_the_text():
     text = "It cited the Additional Protocols and the UN Charter."
     for r in find_legal(text):
         assert text[r.span.start:r.span.end] == r.span.quote
+
+
+def test_a_humanitarian_pause_is_an_agreement_reference() -> None:
+    from incidex.pipeline.legal import find_legal
+
+    for text in ("The two sides signed a 30-day humanitarian pause in Fergana.",
+                 "Shelling tests the week-old humanitarian pause.",
+                 "The Fergana Humanitarian Pause Agreement was signed on 25 March 2024."):
+        assert [r.instrument for r in find_legal(text)] == ["ceasefire agreement"], text
+    assert find_legal("The talks paused for lunch.") == []

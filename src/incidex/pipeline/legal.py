@@ -42,9 +42,11 @@ PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("International Court of Justice", "ruling", re.compile(r"\bInternational\s+Court\s+of\s+Justice\b|\bICJ\b")),
     ("International Criminal Court", "ruling", re.compile(r"\bInternational\s+Criminal\s+Court\b|\bICC\b")),
     ("ceasefire agreement", "agreement", re.compile(
-        r"\b(?:(?:the\s+)?(?:trilateral|bilateral|tripartite|humanitarian)\s+)?(?:cease-?fire|truce|peace)\s+"
+        r"\b(?:(?:the\s+)?(?:trilateral|bilateral|tripartite|humanitarian)\s+)?(?:cease-?fire|truce|peace|pause)\s+"
         r"(?:agreement|treaty|deal|accord|statement|declaration|regime)\b"
-        r"|\b(?:trilateral|joint)\s+statement\b", re.I)),
+        r"|\b(?:trilateral|joint)\s+statement\b"
+        # "signed a 30-day humanitarian pause", "tests week-old humanitarian pause", "the armistice"
+        r"|\bhumanitarian\s+(?:pause|truce|cease-?fire)\b|\barmistice\b", re.I)),
 ]
 
 
