@@ -629,3 +629,18 @@ def test_a_town_put_in_a_region_of_another_country_than_its_namesakes_is_placed_
     resolve(ms, gaz, {}, text)
     assert ms[0].location is not None and ms[0].location.country_code == "CA"  # not Bradford, England
     assert ms[1].location is not None and ms[1].location.name == "Kabul"  # one country: maybe a list of two
+
+
+def test_a_part_of_a_town_the_index_lacks_is_placed_in_that_town() -> None:
+    from .fakes import FakeCandidate, FakeGazetteer
+
+    gaz = FakeGazetteer([
+        FakeCandidate("t:lr", "La Rambla", "ES", "Andalusia", None, 37.61, -4.74, "town", 7_000),
+        FakeCandidate("t:bcn", "Barcelona", "ES", "Catalonia", None, 41.39, 2.16, "city", 1_600_000),
+        FakeCandidate("t:bd", "Badalona", "ES", "Catalonia", None, 41.45, 2.25, "city", 220_000),
+    ])
+    text = "A van ran over pedestrians in La Rambla of Barcelona. Shots were fired in Badalona in Barcelona."
+    ms = [PlaceMention(m.start(), m.end(), m.group(0)) for m in re.finditer(r"La Rambla|Barcelona|Badalona", text)]
+    resolve(ms, gaz, {"ES": 1.0}, text)
+    assert ms[0].location is not None and ms[0].location.name == "Barcelona"
+    assert ms[2].location is not None and ms[2].location.name == "Badalona"  # within 100 km: its own place

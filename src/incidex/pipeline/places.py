@@ -761,6 +761,24 @@ def _list_of_regions(text: str, mentions: list[PlaceMention]) -> None:
         group = [pm] if pm is not None else []
 
 
+_PART_OF = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?")
+
+
+def _part_of_town(text: str, mentions: list[PlaceMention]) -> None:
+    """"La Rambla of Barcelona", "the Midnight bar in Hanau": a name the text puts in a town, whose own best
+    candidate lies more than 100 km from that town, is a part of it the index lacks (a street, a square, a
+    neighbourhood): it takes the town's place, not a namesake elsewhere (La Rambla, a town in Andalusia)."""
+    by_start = sorted((p for p in mentions if p.ranked), key=lambda p: p.start)
+    for x, y in zip(by_start, by_start[1:], strict=False):
+        if not _PART_OF.fullmatch(text, x.end, y.start):
+            continue
+        cx, cy = x.ranked[0][1], y.ranked[0][1]
+        if cx.feature in AREAS or cy.feature in AREAS or cx is cy:
+            continue
+        if haversine_km(cx.lat, cx.lon, cy.lat, cy.lon) > 100:
+            x.ranked = [y.ranked[0], *x.ranked]
+
+
 def _near_misses(written: str, fuzzy: Any, focus: dict[str, float], ctx: DocContext | None,
                  variant: Any = None) -> tuple[CandidateLike, ...]:
     """Spelling near misses ("Mariupoll" for Mariupol). When the document names its countries, only those in
@@ -887,6 +905,7 @@ def resolve(mentions: list[PlaceMention], index: PlaceIndex, focus: dict[str, fl
             top = placed[pm.written]
             pm.ranked = [top, *[r for r in pm.ranked if r[1] is not top[1]]]
     _list_of_regions(text, unplaced)
+    _part_of_town(text, mentions)
     for pm in mentions:
         if not pm.ranked:
             continue
