@@ -261,3 +261,11 @@ def test_an_event_only_the_title_names_is_the_one_the_body_tells(extractor) -> N
     assert len(abductions) == 1 and abductions[0].date.start == "2024-03-18"
     assert [loc.name for loc in abductions[0].locations] == ["Khujand"]
     assert len(abductions[0].evidence) == 2 and "investigate" in abductions[0].evidence[0].quote
+
+
+def test_a_peoples_adjective_is_no_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Three Arab citizens of Israel opened fire on Israeli police officers at the Temple Mount. "
+            "A shooting at a Christian church in Kizlyar, Russia, killed five people.")
+    ex = extractor.extract(RawDocument(text=text, origin="test"))
+    names = {loc.name for e in ex.events for loc in e.locations}
+    assert "Arab" not in names and "Moundridge" not in names  # Arab, Alabama; "Christian" as a Kansas town's name

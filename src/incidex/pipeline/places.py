@@ -162,6 +162,8 @@ def find_mentions(ann: AnnotatedText, index: PlaceIndex, focus: set[str]) -> lis
         cands = index.lookup(written)
         if cands and _postal_only(cands) and (source in _NAME_LABELS or _is_demonym(index, written)):
             return  # "Pence said", "Sunnybrook", "the Indian state of": no place on a US postal name alone
+        if source == "NORP" and not any(c.match == "exact" and c.feature in AREAS for c in cands):
+            return  # "3 Catalan police officers": a people's or a region's adjective, not Catalan Bay, Gibraltar
         if not cands:
             # "Tartar district", "the Kara-Suu market": try without the trailing common noun(s)
             m = re.match(rf"(.+?)\s+{ADMIN_CUE}$", written, re.I) or _TRAILING_NOUNS.match(written)
