@@ -277,3 +277,11 @@ def test_a_shooting_told_by_where_it_happened_is_an_attack_cue() -> None:
     assert cue_scores("The shootings took place at 10 p.m. in 2 shisha bars.").get("Attack", 0) >= 2.75
     assert cue_scores("A shooting at a mosque in the city centre left worshippers in shock.").get("Attack", 0) >= 2.75
     assert not cue_scores("The film's shooting took two years.").get("Attack")
+
+
+def test_explosives_set_off_to_a_purpose_are_a_remote_explosive_cue() -> None:
+    from incidex.pipeline.classify import cue_scores
+
+    text = "A large group of armed men used explosives to break into a prison in Owerri, freeing 1,844 inmates."
+    assert cue_scores(text).get("Remote explosive/landmine/IED", 0) >= 3.5
+    assert not cue_scores("Engineers used explosives in the quarry.").get("Remote explosive/landmine/IED")
