@@ -94,11 +94,11 @@ def _header_end(text: str) -> int:
 _TOLD_LATER = re.compile(r"\b(?:took place|takes place|occurred|happened|was carried out|were carried out|"
                          r"(?:the|this|both) (?:attacks?|bombings?|blasts?|explosions?|shootings?|incidents?|"
                          r"ambush|raids?|strikes?|clashes|fighting))\b", re.I)
+# headlines joined by a semicolon with no space, as in UCDP GED's source_headline (nlp/spacy_nlp.py splits them)
+_HEADLINES = re.compile(r";(?=[A-Z0-9\"“‘'])")
 # the cue weight from which a sentence whose figures are a total still tells of an event (an armed clash, a
 # shelling): the event is made without the figures (development gold: 2.0 and 3.0 gave event F1 0.654; 4.0, and
 # making no such event at all, 0.649)
-# headlines joined by a semicolon with no space, as in UCDP GED's source_headline (nlp/spacy_nlp.py splits them)
-_HEADLINES = re.compile(r";(?=[A-Z0-9\"“‘'])")
 AGGREGATE_EVENT_CUE = 3.0
 # the cue weight, or else the classifier's score, from which a follow-up clause may raise the event it continues to a
 # higher sub-type of its type
@@ -632,8 +632,8 @@ class Extractor:
         start = text.rfind("\n\n", 0, ss) + 1
         end = text.find("\n\n", ss)
         end = len(text) if end < 0 else end
-        if not _HEADLINES.search(text, start, end):
-            return None
+        if end - start > 5_000 or not _HEADLINES.search(text, start, end):
+            return None  # (a field of headlines is short: no scan of a long paragraph for every clause)
         found = {(p.location.gazetteer_id or p.location.name): p.location for p in mentions.between(start, end)
                  if p.location is not None and not p.in_actor and not p.is_country
                  and country is not None and p.location.country_code == country}

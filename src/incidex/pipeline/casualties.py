@@ -248,6 +248,7 @@ def find_casualties(text: str, start: int, end: int) -> list[CasualtyMention]:
     return out
 
 
+_OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b")
 # people counted who are not the victims of what the sentence tells
 _NOT_VICTIMS = re.compile(r"\s+(?:\w+\s+)?(?:witness(?:es)?|sources?|survivors?|interviewees?|eyewitness(?:es)?|"
                           r"experts?|analysts?|observers?)\b", re.I)
@@ -279,7 +280,7 @@ def _figures(text: str, start: int, end: int) -> list[CasualtyMention]:
         # "94 civilians, including 2 women": a sub-count of the figure before it
         if re.search(r"\b(?:including|among them|of whom|of them)\s+$", before, re.I):
             continue
-        if re.match(r"\s+of\s+(?:them|whom)\b", sent[m.end():]) and i > 0:
+        if i > 0 and _OF_THEM.match(sent, m.end()):
             continue  # "Nine civilians, three of them children, were killed": a sub-count of the figure before it
         if _NOT_VICTIMS.match(sent, m.end()):
             continue  # "interviewed nine witnesses, who said that six civilians were killed": no victims
