@@ -153,10 +153,16 @@ def score_case2021(snippets: list[Snippet], predicted: list[str], path: str = ""
                       confusions=[(g, p, c) for (g, p), c in conf.most_common(top)], seen_open=seen_open)
 
 
-def evaluate_events(path: Path, limit: int | None = None) -> EventsEval:
+def answers(texts: list[str]) -> tuple[list[str], list[str]]:
+    """The classifier's answers for ``texts``: its own ("none" for no event) and the best of the 25 sub-types."""
     from incidex.pipeline.classify import classify_many
 
+    out = classify_many(texts)
+    return ([c.sub_type if c.sub_type in SUB_TYPES else NONE for c in out],
+            [c.closed if c.closed in SUB_TYPES else NONE for c in out])
+
+
+def evaluate_events(path: Path, limit: int | None = None) -> EventsEval:
     snippets = read_case2021(path, limit)
-    out = classify_many([s.text for s in snippets])
-    return score_case2021(snippets, [c.sub_type if c.sub_type in SUB_TYPES else NONE for c in out], path=str(path),
-                          closed=[c.closed if c.closed in SUB_TYPES else NONE for c in out])
+    predicted, closed = answers([s.text for s in snippets])
+    return score_case2021(snippets, predicted, path=str(path), closed=closed)

@@ -27,7 +27,7 @@ from typing import Any
 
 from incidex.domain.taxonomy import SUB_TYPES
 from incidex.errors import Codes, EvalError
-from incidex.evaluation.events import NONE, SEEN_LABELS
+from incidex.evaluation.events import NONE, SEEN_LABELS, answers
 from incidex.evaluation.paths import REPO, data_path
 from incidex.evaluation.score import ClassScores, classification_scores
 
@@ -160,9 +160,6 @@ def score_dev(name: str, snippets: list[DevSnippet], predicted: list[str], top: 
 
 def evaluate_dev(name: str, limit: int | None = None) -> DevEval:
     """``limit``: the set's first snippets only."""
-    from incidex.pipeline.classify import classify_many
-
     snippets = read_dev_set(name)[:limit]
-    out = classify_many([s.text for s in snippets])
-    return score_dev(name, snippets, [c.sub_type if c.sub_type in SUB_TYPES else NONE for c in out],
-                     closed=[c.closed if c.closed in SUB_TYPES else NONE for c in out])
+    predicted, closed = answers([s.text for s in snippets])
+    return score_dev(name, snippets, predicted, closed=closed)

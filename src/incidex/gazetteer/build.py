@@ -390,14 +390,14 @@ def build_index(path: Path, progress: Progress | None = None) -> dict[str, int]:
     for (cc, a1, a2, level), (slat, slon, n) in acc.items():
         nm = a2 if level == "district" else a1
         pid = f"rg:{level}:{cc}:{a1}:{a2}" if level == "district" else f"rg:region:{cc}:{a1}"
+        stripped = _strip_admin_words(nm)
         if level == "region":
             pop = pops.get((cc, a1), 0)
-        elif (cc, a1, a2, fold(_strip_admin_words(a2))) in district_towns or (cc, a1, a2, fold(a2)) in district_towns:
+        elif (cc, a1, a2, fold(stripped)) in district_towns or (cc, a1, a2, fold(a2)) in district_towns:
             pop = 0
         else:
             pop = district_pops.get((cc, a1, a2), 0)
         places.append((pid, nm, cc, a1, a2 or None, slat / n, slon / n, level, pop))
-        stripped = _strip_admin_words(nm)
         # "Muhafazat al Hudaydah": "al Hudaydah" and "Hudaydah"
         bare = _ARTICLE_PREFIX.sub("", stripped) if stripped != nm else stripped
         add_names(pid, nm, [x for x in dict.fromkeys((stripped, bare)) if x != nm])

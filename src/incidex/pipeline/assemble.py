@@ -629,9 +629,10 @@ class Extractor:
         place finer than a country that the other headlines give, when they give exactly one in the country the
         document is about (without that condition, obscure names resolved abroad came in: "Mansi township" as
         Muncie, Indiana)."""
-        start = text.rfind("\n\n", 0, ss) + 1
-        end = text.find("\n\n", ss)
-        end = len(text) if end < 0 else end
+        breaks = _paragraph_breaks(text)
+        i = paragraph_of(text, ss)
+        start = breaks[i - 1] + 1 if i else 0
+        end = breaks[i] if i < len(breaks) else len(text)
         if end - start > 5_000 or not _HEADLINES.search(text, start, end):
             return None  # (a field of headlines is short: no scan of a long paragraph for every clause)
         found = {(p.location.gazetteer_id or p.location.name): p.location for p in mentions.between(start, end)

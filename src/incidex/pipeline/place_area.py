@@ -106,11 +106,11 @@ def _ctx_phrases(window: str) -> Iterator[_Phrase]:
             yield _Phrase(m.start() + p.end(), m.end(), m.group(0)[p.end():])
 
 
-# the admin words of an area after a place: the mention finder's, and "department" and "canton" ("in the El Petén
-# department of Guatemala"), which as cues before a name would take "the Justice Department" for a place
 # the hand-set areas of the build (``EXTRA_REGIONS``, ``geo_extra_areas.tsv``), whose alternate names are chosen
 # spellings ("Swat Valley"), not names of something else
 _CURATED = ("area:", "extra:")
+# the admin words of an area after a place: the mention finder's, and "department" and "canton" ("in the El Petén
+# department of Guatemala"), which as cues before a name would take "the Justice Department" for a place
 _AREA_WORD = ADMIN_CUE[:-1] + "|departments?|cantons?)"
 _AREA_TAIL = re.compile(rf"\s+{_AREA_WORD}$", re.I)
 _ADMIN_OF = re.compile(rf"\b({_AREA_WORD})\s+of\s+$", re.I)
